@@ -1,0 +1,405 @@
+package dev.tessera.local.kube;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatch;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The fabric8 CRUD mock plus what a real API server does and {@code kubectl} relies on: discovery,
+ * 404 for OpenAPI, strategic-merge and apply patches taken as merge patches, server-side printing
+ * ({@code kubectl get} columns), field selectors on lists, schema defaults and validation of custom
+ * resources (422 {@code Invalid} as a real server answers).
+ */
+final class KubeApiFront extends KubernetesCrudDispatcher {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final String CRD_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+    private final Clock clock;
+    private final Map<String, CachedValidator> validators = new ConcurrentHashMap<>();
+
+    private record CachedValidator(String resourceVersion, CrdSchemaValidator validator) {
+    }
+
+    KubeApiFront(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        try {
+            return route(request);
+        } catch (RuntimeException e) {
+            return status(500, "InternalError", e.toString(), null);
+        }
+    }
+
+    private MockResponse route(RecordedRequest request) {
+        String rawPath = request.getPath();
+        String path = rawPath.contains("?") ? rawPath.substring(0, rawPath.indexOf('?')) : rawPath;
+        HttpMethod method = request.method();
+        if (path.equals("/version") || path.equals("/version/")) {
+            return json(200, ApiDiscovery.version());
+        }
+        if (path.startsWith("/openapi") || path.startsWith("/swagger")) {
+            // no OpenAPI document: kubectl then skips client-side schema checks, as for an old server
+            return status(404, "NotFound", "the server could not find the requested resource", null);
+        }
+        if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/livez")) {
+            return new MockResponse().setResponseCode(200).setBody("ok");
+        }
+        if (method == HttpMethod.GET) {
+            Optional<MockResponse> discovery = discovery(path);
+            if (discovery.isPresent()) {
+                return discovery.get();
+            }
+        }
+        Optional<ResourcePath> parsed = ResourcePath.parse(rawPath);
+        if (parsed.isEmpty()) {
+            return status(404, "NotFound", "the server could not find the requested resource", null);
+        }
+        ResourcePath target = parsed.get();
+        MockResponse response = switch (method) {
+            case POST -> create(request, target);
+            case PUT -> update(request, target);
+            case PATCH -> patch(request, target);
+            case GET -> read(request, target);
+            case DELETE -> withNotFoundStatus(super.handleDelete(rawPath), target);
+            default -> super.dispatch(request);
+        };
+        if (response.getHeaders().get("Content-Type") == null && response.getWebSocketListener() == null) {
+            response.setHeader("Content-Type", "application/json");
+        }
+        return response;
+    }
+
+    // ---- discovery
+
+    private Optional<MockResponse> discovery(String path) {
+        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (p.equals("/api")) {
+            return Optional.of(json(200, ApiDiscovery.coreVersions()));
+        }
+        if (p.equals("/apis")) {
+            return Optional.of(json(200, ApiDiscovery.groups(ApiDiscovery.resources(storedCrds()))));
+        }
+        String[] s = p.replaceAll("^/", "").split("/");
+        if (s.length == 2 && s[0].equals("api")) {
+            return Optional.of(ApiDiscovery.resourceList(ApiDiscovery.resources(List.of()), s[1])
+                    .map(doc -> json(200, doc)).orElse(status(404, "NotFound", "no resources in " + p, null)));
+        }
+        if (s.length == 3 && s[0].equals("apis")) {
+            return Optional.of(ApiDiscovery.resourceList(ApiDiscovery.resources(storedCrds()), s[1] + "/" + s[2])
+                    .map(doc -> json(200, doc)).orElse(status(404, "NotFound", "no resources in " + p, null)));
+        }
+        return Optional.empty();
+    }
+
+    private List<JsonNode> storedCrds() {
+        MockResponse list = super.handleGet(CRD_PATH);
+        List<JsonNode> crds = new ArrayList<>();
+        parse(list).path("items").forEach(crds::add);
+        return crds;
+    }
+
+    private Optional<JsonNode> crdOf(ResourcePath target) {
+        if (target.isCore()) {
+            return Optional.empty();
+        }
+        MockResponse found = super.handleGet(CRD_PATH + "/" + target.plural() + "." + target.group());
+        return found.code() == 200 ? Optional.of(parse(found)) : Optional.empty();
+    }
+
+    private Optional<CrdSchemaValidator> validatorOf(ResourcePath target) {
+        return crdOf(target).map(crd -> {
+            String name = crd.path("metadata").path("name").asText();
+            String version = crd.path("metadata").path("resourceVersion").asText();
+            CachedValidator cached = validators.get(name);
+            if (cached == null || !cached.resourceVersion().equals(version)) {
+                cached = new CachedValidator(version, CrdSchemaValidator.fromCrd(crd));
+                validators.put(name, cached);
+            }
+            return cached.validator();
+        });
+    }
+
+    // ---- reads
+
+    private MockResponse read(RecordedRequest request, ResourcePath target) {
+        if (target.isWatch()) {
+            if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+                return watchSnapshot(target);
+            }
+            return super.handleGet(request.getPath());
+        }
+        MockResponse response = super.handleGet(request.getPath());
+        if (response.code() != 200) {
+            return withNotFoundStatus(response, target);
+        }
+        JsonNode body = parse(response);
+        if (target.name() == null && target.query().containsKey("fieldSelector")) {
+            body = filterByFields(body, target.query().get("fieldSelector"));
+        }
+        String accept = request.getHeader("Accept");
+        if (accept != null && accept.contains("as=Table")) {
+            List<TableView.Column> columns = crdOf(target).map(crd -> TableView.columnsOf(crd, target.version()))
+                    .orElseGet(() -> TableView.builtInColumns(target.plural()));
+            return json(200, TableView.of(body, columns, clock.instant()));
+        }
+        return json(200, body);
+    }
+
+    /**
+     * kubectl watches over plain HTTP, which the mock does not stream: answer the current state as
+     * one batch of events and end the stream, so kubectl lists again and sees changes by polling.
+     */
+    private MockResponse watchSnapshot(ResourcePath target) {
+        MockResponse list = super.handleGet(target.collectionPath());
+        JsonNode body = parse(list);
+        if (target.query().containsKey("fieldSelector")) {
+            body = filterByFields(body, target.query().get("fieldSelector"));
+        }
+        StringBuilder events = new StringBuilder();
+        for (JsonNode item : body.path("items")) {
+            ObjectNode event = F.objectNode().put("type", "ADDED");
+            event.set("object", item);
+            events.append(event).append('\n');
+        }
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(events.toString());
+    }
+
+    static JsonNode filterByFields(JsonNode list, String selector) {
+        if (selector == null || selector.isBlank()) {
+            return list;
+        }
+        ObjectNode copy = list.deepCopy();
+        ArrayNode kept = F.arrayNode();
+        for (JsonNode item : list.path("items")) {
+            boolean matches = true;
+            for (String term : selector.split(",")) {
+                boolean negate = term.contains("!=");
+                String[] kv = term.split(negate ? "!=" : "==?", 2);
+                if (kv.length != 2) {
+                    continue;
+                }
+                String actual = TableView.select(item, "." + kv[0].trim()).asText("");
+                boolean equal = actual.equals(kv[1].trim());
+                matches &= negate != equal;
+            }
+            if (matches) {
+                kept.add(item);
+            }
+        }
+        copy.set("items", kept);
+        return copy;
+    }
+
+    // ---- writes
+
+    private MockResponse create(RecordedRequest request, ResourcePath target) {
+        String body = request.getBody().readUtf8();
+        return createWith(request, target, body);
+    }
+
+    private MockResponse createWith(RecordedRequest request, ResourcePath target, String body) {
+        Optional<CrdSchemaValidator> validator = validatorOf(target);
+        if (validator.isPresent()) {
+            JsonNode object = parse(body);
+            Optional<MockResponse> refused = refuse(validator.get(), object, null, target);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+            body = validator.get().withDefaults(object).toString();
+        }
+        return super.handleCreate(copy(request, HttpMethod.POST, target.collectionPath(), null, body));
+    }
+
+    private MockResponse update(RecordedRequest request, ResourcePath target) {
+        String body = request.getBody().readUtf8();
+        Optional<CrdSchemaValidator> validator = target.isStatus() ? Optional.empty() : validatorOf(target);
+        if (validator.isPresent()) {
+            JsonNode object = parse(body);
+            MockResponse current = super.handleGet(target.objectPath());
+            JsonNode old = current.code() == 200 ? parse(current) : null;
+            Optional<MockResponse> refused = refuse(validator.get(), object, old, target);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+            body = validator.get().withDefaults(object).toString();
+        }
+        return withNotFoundStatus(super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), null, body)), target);
+    }
+
+    private MockResponse patch(RecordedRequest request, ResourcePath target) {
+        String contentType = String.valueOf(request.getHeader("Content-Type"));
+        String body = request.getBody().readUtf8();
+        boolean apply = contentType.contains("apply-patch");
+        JsonNode patch;
+        if (apply) {
+            patch = parseYaml(body);
+        } else if (contentType.contains("strategic-merge-patch")) {
+            // strategic merge without the schema's merge keys: lists are replaced, directives dropped
+            patch = withoutDirectives(parse(body));
+        } else {
+            patch = parse(body);
+        }
+        boolean jsonPatch = contentType.contains("json-patch");
+        MockResponse current = super.handleGet(target.objectPath());
+        if (current.code() != 200) {
+            if (apply && !target.isStatus()) {
+                return createWith(request, target, patch.toString());
+            }
+            return withNotFoundStatus(current, target);
+        }
+        Optional<CrdSchemaValidator> validator = target.isStatus() ? Optional.empty() : validatorOf(target);
+        if (validator.isPresent()) {
+            JsonNode old = parse(current);
+            JsonNode patched = jsonPatch ? JsonPatch.apply(patch, old) : mergePatch(old, patch);
+            Optional<MockResponse> refused = refuse(validator.get(), patched, old, target);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+            String full = validator.get().withDefaults(patched).toString();
+            return super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), "application/json", full));
+        }
+        String type = jsonPatch ? "application/json-patch+json" : "application/merge-patch+json";
+        MockResponse response = super.handlePatch(copy(request, HttpMethod.PATCH, request.getPath(), type, patch.toString()));
+        if (response.code() == 202) {
+            response.setResponseCode(200);
+        }
+        return response;
+    }
+
+    private Optional<MockResponse> refuse(CrdSchemaValidator validator, JsonNode object, JsonNode old, ResourcePath target) {
+        String name = object.path("metadata").path("name").asText(target.name() == null ? "" : target.name());
+        String qualifiedKind = validator.kind() + "." + validator.group();
+        if ("Strict".equals(target.query().get("fieldValidation"))) {
+            List<String> unknown = validator.unknownFields(object);
+            if (!unknown.isEmpty()) {
+                String message = validator.kind() + " in version \"" + target.version() + "\" cannot be handled as a "
+                        + validator.kind() + ": strict decoding error: "
+                        + unknown.stream().map(f -> "unknown field \"" + f + "\"").collect(Collectors.joining(", "));
+                return Optional.of(status(400, "BadRequest", message, null));
+            }
+        }
+        List<FieldError> errors = old == null ? validator.validate(object) : validator.validateUpdate(object, old);
+        if (errors.isEmpty()) {
+            return Optional.empty();
+        }
+        String causes = errors.size() == 1 ? errors.get(0).toString()
+                : errors.stream().map(FieldError::toString).collect(Collectors.joining(", ", "[", "]"));
+        ObjectNode details = F.objectNode().put("name", name).put("group", validator.group()).put("kind", validator.kind());
+        ArrayNode causeList = details.putArray("causes");
+        errors.forEach(e -> causeList.addObject().put("reason", e.reason()).put("message", e.message()).put("field", e.field()));
+        return Optional.of(status(422, "Invalid", qualifiedKind + " \"" + name + "\" is invalid: " + causes, details));
+    }
+
+    // ---- helpers
+
+    private MockResponse withNotFoundStatus(MockResponse response, ResourcePath target) {
+        if (response.code() == 404 && (response.getBody() == null || response.getBody().size() == 0)) {
+            String resource = target.isCore() ? target.plural() : target.plural() + "." + target.group();
+            return status(404, "NotFound", resource + " \"" + target.name() + "\" not found", null);
+        }
+        return response;
+    }
+
+    static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch.deepCopy();
+        }
+        ObjectNode result = target != null && target.isObject() ? (ObjectNode) target.deepCopy() : F.objectNode();
+        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (f.getValue().isNull()) {
+                result.remove(f.getKey());
+            } else {
+                result.set(f.getKey(), mergePatch(result.get(f.getKey()), f.getValue()));
+            }
+        }
+        return result;
+    }
+
+    private static JsonNode withoutDirectives(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            List<String> directives = new ArrayList<>();
+            object.fieldNames().forEachRemaining(n -> {
+                if (n.startsWith("$")) {
+                    directives.add(n);
+                }
+            });
+            object.remove(directives);
+            object.forEach(KubeApiFront::withoutDirectives);
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(KubeApiFront::withoutDirectives);
+        }
+        return node;
+    }
+
+    private static RecordedRequest copy(RecordedRequest original, HttpMethod method, String path, String contentType, String body) {
+        var headers = original.getHeaders().newBuilder();
+        if (contentType != null) {
+            headers.set("Content-Type", contentType);
+        }
+        return new RecordedRequest(original.getHttpVersion(), method, path, headers.build(),
+                new Buffer(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static JsonNode parse(MockResponse response) {
+        Buffer body = response.getBody();
+        return body == null ? F.objectNode() : parse(new String(body.getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode parse(String text) {
+        try {
+            return text == null || text.isBlank() ? F.objectNode() : JSON.readTree(text);
+        } catch (IOException e) {
+            return parseYaml(text);
+        }
+    }
+
+    private static JsonNode parseYaml(String text) {
+        try {
+            return YAML.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("body is neither JSON nor YAML", e);
+        }
+    }
+
+    private static MockResponse json(int code, JsonNode body) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body.toString());
+    }
+
+    static MockResponse status(int code, String reason, String message, JsonNode details) {
+        ObjectNode status = F.objectNode().put("kind", "Status").put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Failure").put("message", message).put("reason", reason);
+        if (details != null) {
+            status.set("details", details);
+        }
+        status.put("code", code);
+        return json(code, status);
+    }
+}

@@ -1,0 +1,184 @@
+package dev.tessera.local.kube;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The embedded API driven by the real kubectl (skipped where there is none) and by the fabric8 client. */
+class LocalKubeApiTest {
+
+    private static LocalKubeApi api;
+    private static Path kubeconfig;
+    private static Path work;
+
+    @BeforeAll
+    static void start() throws IOException {
+        api = LocalKubeApi.start(0);
+        api.installCrd(LocalKubeApiTest.class.getResourceAsStream("/test-trainingjob-crd.yml"));
+        work = Files.createDirectories(Path.of("target", "kube-api-test"));
+        kubeconfig = api.writeKubeconfig(work.resolve("kubeconfig"));
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    /** kubectl's own schema check needs the OpenAPI document the API does not serve; the server validates instead. */
+    static Run kubectl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Kubectl.path(), "--kubeconfig", kubeconfig.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish");
+        }
+        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    static Path manifest(String name, String yaml) throws IOException {
+        return Files.writeString(work.resolve(name), yaml);
+    }
+
+    private static final String GOOD_JOB = """
+            apiVersion: tessera.dev/v1alpha1
+            kind: TrainingJob
+            metadata: {name: %s}
+            spec:
+              shards: 2
+              chipsPerShard: 8
+              chips: {allowed: [h800]}
+            """;
+
+    @Test
+    void kubectlAppliesGetsAndDeletesACustomResource() throws Exception {
+        Kubectl.assumePresent();
+        Path file = manifest("good.yml", GOOD_JOB.formatted("good"));
+        Run applied = kubectl("apply", "--validate=false", "-f", file.toString());
+        assertThat(applied.exit()).as(applied.err()).isZero();
+        assertThat(applied.out()).contains("trainingjob.tessera.dev/good created");
+
+        Run again = kubectl("apply", "--validate=false", "-f", file.toString());
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).contains("trainingjob.tessera.dev/good unchanged");
+
+        GenericKubernetesResource stored = api.client().genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob")
+                .inNamespace("default").withName("good").get();
+        assertThat(stored.<String>get("spec", "queue")).as("schema default filled in").isEqualTo("default");
+
+        Run got = kubectl("get", "tj");
+        assertThat(got.exit()).as(got.err()).isZero();
+        assertThat(got.out().lines().findFirst().orElse("")).containsSubsequence("NAME", "PHASE", "SHARDS", "CHIPS", "H100-EQ", "AGE");
+        assertThat(got.out()).contains("good");
+
+        Run patched = kubectl("patch", "tj", "good", "--type=merge", "-p", "{\"spec\":{\"shards\":3}}");
+        assertThat(patched.exit()).as(patched.err()).isZero();
+        Run label = kubectl("label", "tj", "good", "team=llm");
+        assertThat(label.exit()).as(label.err()).isZero();
+        assertThat(kubectl("get", "tj", "good", "-o", "jsonpath={.spec.shards} {.metadata.labels.team}").out()).isEqualTo("3 llm");
+
+        Run deleted = kubectl("delete", "tj", "good");
+        assertThat(deleted.exit()).as(deleted.err()).isZero();
+        assertThat(kubectl("get", "tj", "good").err()).contains("NotFound");
+    }
+
+    @Test
+    void kubectlApplyOfAnInvalidJobIsRefusedWithTheReasons() throws Exception {
+        Kubectl.assumePresent();
+        Path file = manifest("bad.yml", """
+                apiVersion: tessera.dev/v1alpha1
+                kind: TrainingJob
+                metadata: {name: bad}
+                spec:
+                  shards: 2
+                  minShards: 4
+                  chipsPerShard: 8
+                  chips: {mixing: Sometimes}
+                """);
+        Run refused = kubectl("apply", "--validate=false", "-f", file.toString());
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("is invalid").contains("spec.chips.mixing").contains("Unsupported value: \"Sometimes\"");
+        assertThat(kubectl("get", "tj", "bad").exit()).isNotZero();
+    }
+
+    @Test
+    void anUpdateBreakingACelRuleIsRefused() throws Exception {
+        Kubectl.assumePresent();
+        kubectl("apply", "--validate=false", "-f", manifest("upd.yml", GOOD_JOB.formatted("upd")).toString());
+        Run refused = kubectl("patch", "tj", "upd", "--type=merge", "-p", "{\"spec\":{\"minShards\":5}}");
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("minShards must not exceed shards");
+        kubectl("delete", "tj", "upd");
+    }
+
+    @Test
+    void kubectlSeesNodesAndStrategicMergeLabels() throws Exception {
+        Kubectl.assumePresent();
+        api.apply(new NodeBuilder().withNewMetadata().withName("n1").addToLabels("tessera.dev/pool", "h800-a")
+                .addToLabels("tessera.dev/chip", "h800").endMetadata().build());
+        Run label = kubectl("label", "node", "n1", "zone=b");
+        assertThat(label.exit()).as(label.err()).isZero();
+        Run nodes = kubectl("get", "nodes", "-l", "zone=b");
+        assertThat(nodes.out()).contains("n1").contains("h800-a");
+        assertThat(kubectl("version").exit()).isZero();
+        assertThat(kubectl("api-resources").out()).contains("trainingjobs").contains("tj");
+    }
+
+    @Test
+    void podsOwnedByADeletedObjectAreCollected() throws Exception {
+        var client = api.client();
+        GenericKubernetesResource job = client.genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob")
+                .inNamespace("default").resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                        .withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob")
+                        .withNewMetadata().withName("owner").endMetadata()
+                        .withAdditionalProperties(Map.of("spec", Map.of("shards", 1, "chipsPerShard", 8))).build())
+                .create();
+        Pod pod = client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("owner-s0-w0")
+                .addNewOwnerReference().withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob")
+                .withName("owner").withUid(job.getMetadata().getUid()).withController(true).endOwnerReference()
+                .endMetadata().withNewSpec().addNewContainer().withName("t").withImage("x").endContainer().endSpec().build())
+                .create();
+        assertThat(pod.getMetadata().getUid()).isNotNull();
+        new GarbageCollector(client).sweep();
+        assertThat(client.pods().inNamespace("default").withName("owner-s0-w0").get()).as("owner still there").isNotNull();
+        client.resource(job).delete();
+        new GarbageCollector(client).sweep();
+        assertThat(client.pods().inNamespace("default").withName("owner-s0-w0").get()).isNull();
+    }
+
+    @Test
+    void theFabric8ClientGetsValidationErrorsToo() {
+        var jobs = api.client().genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob").inNamespace("default");
+        assertThatThrownBy(() -> jobs.resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob").withNewMetadata().withName("x").endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("shards", 0, "chipsPerShard", 8))).build()).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> {
+                    assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422);
+                    assertThat(((KubernetesClientException) e).getStatus().getDetails().getCauses())
+                            .anySatisfy(c -> assertThat(c.getField()).isEqualTo("spec.shards"));
+                });
+    }
+}
