@@ -1,0 +1,385 @@
+package dev.tessera.scheduler.engine;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An immutable view of the fleet: pools and their nodes, the ledger of placements, team quotas and
+ * chips on order. Every change answers a new snapshot; the pool structure is shared between them,
+ * only the per-node booking counts and the ledger map are copied, so a change costs O(nodes + jobs).
+ *
+ * <p>A placement may sit on a node that is no longer in any pool (the node left the last pool
+ * snapshot); its chips stay booked in the ledger until the job is released.
+ */
+public final class ClusterSnapshot {
+
+    private final Structure structure;
+    private final int[] used;
+    private final Map<String, Placement> placements;
+    private final Map<String, Map<String, Integer>> usage;
+    private final Map<String, Map<String, Integer>> quotas;
+    private final Set<String> chipsWithQuota;
+    private final List<Delivery> deliveries;
+
+    private ClusterSnapshot(Structure structure, int[] used, Map<String, Placement> placements,
+            Map<String, Map<String, Integer>> usage, List<Quota> quotaList, List<Delivery> deliveries) {
+        this.structure = structure;
+        this.used = used;
+        this.placements = placements;
+        this.usage = usage;
+        Map<String, Map<String, Integer>> q = new HashMap<>();
+        Set<String> qc = new HashSet<>();
+        for (Quota quota : quotaList) {
+            q.computeIfAbsent(quota.team(), t -> new HashMap<>()).merge(quota.chip(), quota.quantity(), Integer::sum);
+            qc.add(quota.chip());
+        }
+        this.quotas = q;
+        this.chipsWithQuota = qc;
+        this.deliveries = deliveries;
+    }
+
+    private ClusterSnapshot(ClusterSnapshot base, int[] used, Map<String, Placement> placements,
+            Map<String, Map<String, Integer>> usage) {
+        this.structure = base.structure;
+        this.used = used;
+        this.placements = placements;
+        this.usage = usage;
+        this.quotas = base.quotas;
+        this.chipsWithQuota = base.chipsWithQuota;
+        this.deliveries = base.deliveries;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** An empty fleet. */
+    public static ClusterSnapshot empty() {
+        return builder().build();
+    }
+
+    // ---- reading ----------------------------------------------------------------------------
+
+    public List<Pool> pools() {
+        return structure.pools;
+    }
+
+    public Collection<Placement> placements() {
+        return Collections.unmodifiableCollection(placements.values());
+    }
+
+    public Placement placement(String jobId) {
+        return placements.get(jobId);
+    }
+
+    public List<Delivery> deliveries() {
+        return deliveries;
+    }
+
+    public List<Quota> quotas() {
+        List<Quota> list = new ArrayList<>();
+        quotas.forEach((team, byChip) -> byChip.forEach((chip, n) -> list.add(new Quota(team, chip, n))));
+        return list;
+    }
+
+    /** Chips booked on a node, including bookings beyond its current capacity. */
+    public int allocated(String node) {
+        Integer i = structure.nodeIndex.get(node);
+        return i == null ? 0 : used[i];
+    }
+
+    public int capacity(String node) {
+        Integer i = structure.nodeIndex.get(node);
+        return i == null ? 0 : structure.capacity[i];
+    }
+
+    public int free(String node) {
+        Integer i = structure.nodeIndex.get(node);
+        return i == null ? 0 : Math.max(0, structure.capacity[i] - used[i]);
+    }
+
+    /** The team's quota of a chip model, or -1 when no team has a quota of it (then nobody borrows it). */
+    public int quota(String team, String chip) {
+        if (!chipsWithQuota.contains(chip)) {
+            return -1;
+        }
+        return quotas.getOrDefault(team, Map.of()).getOrDefault(chip, 0);
+    }
+
+    /** Chips of a model the team's placements hold now. */
+    public int usage(String team, String chip) {
+        return usage.getOrDefault(team, Map.of()).getOrDefault(chip, 0);
+    }
+
+    /** Nodes whose bookings exceed their capacity (after a sync with placements that no longer fit). */
+    public Set<String> overbookedNodes() {
+        Set<String> nodes = new HashSet<>();
+        for (int i = 0; i < used.length; i++) {
+            if (used[i] > structure.capacity[i]) {
+                nodes.add(structure.nodeNames[i]);
+            }
+        }
+        return nodes;
+    }
+
+    /** True when every node a placement names is in a pool of the shard's chip model. */
+    public boolean isKnown(Shard shard) {
+        Pool pool = structure.poolByName.get(shard.pool());
+        if (pool == null || !pool.chip().equals(shard.chip())) {
+            return false;
+        }
+        for (NodeShare ns : shard.nodes()) {
+            Integer i = structure.nodeIndex.get(ns.name());
+            if (i == null || !structure.poolNames[structure.nodePool[i]].equals(shard.pool())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- changing -----------------------------------------------------------------------------
+
+    /** The same ledger, quotas and deliveries over a new set of pools. */
+    public ClusterSnapshot withPools(Collection<Pool> pools) {
+        return new Builder().pools(pools).placements(placements.values()).quotas(quotas())
+                .deliveries(deliveries).build();
+    }
+
+    /** The same pools and ledger with new quotas and deliveries. */
+    public ClusterSnapshot withAvailability(Collection<Quota> quotas, Collection<Delivery> deliveries) {
+        return new ClusterSnapshot(structure, used, placements, usage, List.copyOf(quotas), sortedDeliveries(deliveries));
+    }
+
+    /** Books a placement; {@code released} jobs (the preempted ones) leave the ledger first. */
+    public ClusterSnapshot withPlacement(Placement placement, Collection<String> released) {
+        int[] u = used.clone();
+        Map<String, Placement> p = new LinkedHashMap<>(placements);
+        Map<String, Map<String, Integer>> us = copyUsage(usage);
+        for (String jobId : released) {
+            Placement old = p.remove(jobId);
+            if (old != null) {
+                book(u, us, old, -1);
+            }
+        }
+        Placement replaced = p.put(placement.jobId(), placement);
+        if (replaced != null) {
+            book(u, us, replaced, -1);
+        }
+        book(u, us, placement, +1);
+        return new ClusterSnapshot(this, u, Collections.unmodifiableMap(p), us);
+    }
+
+    public ClusterSnapshot withPlacement(Placement placement) {
+        return withPlacement(placement, List.of());
+    }
+
+    /** Releases a job's chips; the same snapshot when the job is unknown. */
+    public ClusterSnapshot without(String jobId) {
+        Placement old = placements.get(jobId);
+        if (old == null) {
+            return this;
+        }
+        int[] u = used.clone();
+        Map<String, Placement> p = new LinkedHashMap<>(placements);
+        p.remove(jobId);
+        Map<String, Map<String, Integer>> us = copyUsage(usage);
+        book(u, us, old, -1);
+        return new ClusterSnapshot(this, u, Collections.unmodifiableMap(p), us);
+    }
+
+    // ---- engine internals -------------------------------------------------------------------
+
+    int[] usedCopy() {
+        return used.clone();
+    }
+
+    int capacityAt(int node) {
+        return structure.capacity[node];
+    }
+
+    /** Takes a placement's chips off a booking-count array, as if the job were released. */
+    void release(int[] bookings, Placement p) {
+        for (Shard s : p.shards()) {
+            for (NodeShare ns : s.nodes()) {
+                Integer i = structure.nodeIndex.get(ns.name());
+                if (i != null) {
+                    bookings[i] -= ns.chips();
+                }
+            }
+        }
+    }
+
+    int poolCount() {
+        return structure.poolNames.length;
+    }
+
+    String poolName(int pool) {
+        return structure.poolNames[pool];
+    }
+
+    String poolChip(int pool) {
+        return structure.poolChips[pool];
+    }
+
+    int[] poolNodes(int pool) {
+        return structure.poolNodes[pool];
+    }
+
+    String nodeName(int node) {
+        return structure.nodeNames[node];
+    }
+
+    private void book(int[] u, Map<String, Map<String, Integer>> us, Placement p, int sign) {
+        for (Shard s : p.shards()) {
+            for (NodeShare ns : s.nodes()) {
+                Integer i = structure.nodeIndex.get(ns.name());
+                if (i != null) {
+                    u[i] += sign * ns.chips();
+                }
+            }
+            us.computeIfAbsent(p.request().queue(), t -> new HashMap<>()).merge(s.chip(), sign * s.chips(), Integer::sum);
+        }
+    }
+
+    private static Map<String, Map<String, Integer>> copyUsage(Map<String, Map<String, Integer>> usage) {
+        Map<String, Map<String, Integer>> copy = new HashMap<>();
+        usage.forEach((k, v) -> copy.put(k, new HashMap<>(v)));
+        return copy;
+    }
+
+    private static List<Delivery> sortedDeliveries(Collection<Delivery> deliveries) {
+        List<Delivery> list = new ArrayList<>(deliveries);
+        list.sort(Comparator.comparing(Delivery::date));
+        return List.copyOf(list);
+    }
+
+    /** Pools flattened into arrays; shared by every snapshot derived from one pool set. */
+    private static final class Structure {
+        final List<Pool> pools;
+        final Map<String, Pool> poolByName = new HashMap<>();
+        final String[] poolNames;
+        final String[] poolChips;
+        final int[][] poolNodes;
+        final String[] nodeNames;
+        final int[] capacity;
+        final int[] nodePool;
+        final Map<String, Integer> nodeIndex = new HashMap<>();
+
+        Structure(List<Pool> pools) {
+            this.pools = List.copyOf(pools);
+            int n = 0;
+            for (Pool p : pools) {
+                n += p.nodes().size();
+            }
+            poolNames = new String[pools.size()];
+            poolChips = new String[pools.size()];
+            poolNodes = new int[pools.size()][];
+            nodeNames = new String[n];
+            capacity = new int[n];
+            nodePool = new int[n];
+            int k = 0;
+            for (int pi = 0; pi < pools.size(); pi++) {
+                Pool p = pools.get(pi);
+                poolByName.put(p.name(), p);
+                poolNames[pi] = p.name();
+                poolChips[pi] = p.chip();
+                poolNodes[pi] = new int[p.nodes().size()];
+                for (int ni = 0; ni < p.nodes().size(); ni++) {
+                    Node node = p.nodes().get(ni);
+                    nodeNames[k] = node.name();
+                    capacity[k] = Math.max(0, node.chips());
+                    nodePool[k] = pi;
+                    poolNodes[pi][ni] = k;
+                    if (nodeIndex.putIfAbsent(node.name(), k) != null) {
+                        throw new IllegalArgumentException("node " + node.name() + " appears twice");
+                    }
+                    k++;
+                }
+            }
+        }
+    }
+
+    /** Collects pools, placements, quotas and deliveries into a snapshot. */
+    public static final class Builder {
+        private final List<Pool> pools = new ArrayList<>();
+        private final List<Placement> placements = new ArrayList<>();
+        private final List<Quota> quotas = new ArrayList<>();
+        private final List<Delivery> deliveries = new ArrayList<>();
+
+        public Builder pool(Pool pool) {
+            pools.add(pool);
+            return this;
+        }
+
+        /** A pool of {@code nodes} identical nodes named {@code <name>-0}, {@code <name>-1}, ... */
+        public Builder pool(String name, String chip, int nodes, int chipsPerNode) {
+            List<Node> list = new ArrayList<>(nodes);
+            for (int i = 0; i < nodes; i++) {
+                list.add(new Node(name + "-" + i, chipsPerNode));
+            }
+            return pool(new Pool(name, chip, list));
+        }
+
+        public Builder pools(Collection<Pool> all) {
+            pools.addAll(all);
+            return this;
+        }
+
+        public Builder placement(Placement placement) {
+            placements.add(placement);
+            return this;
+        }
+
+        public Builder placements(Collection<Placement> all) {
+            placements.addAll(all);
+            return this;
+        }
+
+        public Builder quota(String team, String chip, int quantity) {
+            quotas.add(new Quota(team, chip, quantity));
+            return this;
+        }
+
+        public Builder quotas(Collection<Quota> all) {
+            quotas.addAll(all);
+            return this;
+        }
+
+        public Builder delivery(Delivery delivery) {
+            deliveries.add(delivery);
+            return this;
+        }
+
+        public Builder deliveries(Collection<Delivery> all) {
+            deliveries.addAll(all);
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException when a node name appears twice or a job twice
+         */
+        public ClusterSnapshot build() {
+            Structure structure = new Structure(pools);
+            ClusterSnapshot s = new ClusterSnapshot(structure, new int[structure.capacity.length], Map.of(), Map.of(),
+                    List.copyOf(quotas), sortedDeliveries(deliveries));
+            int[] u = new int[structure.capacity.length];
+            Map<String, Placement> p = new LinkedHashMap<>();
+            Map<String, Map<String, Integer>> us = new HashMap<>();
+            for (Placement placement : placements) {
+                if (p.putIfAbsent(placement.jobId(), placement) != null) {
+                    throw new IllegalArgumentException("job " + placement.jobId() + " appears twice");
+                }
+                s.book(u, us, placement, +1);
+            }
+            return new ClusterSnapshot(s, u, Collections.unmodifiableMap(p), us);
+        }
+    }
+}
