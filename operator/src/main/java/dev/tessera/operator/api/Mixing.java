@@ -1,0 +1,6 @@
+package dev.tessera.operator.api;
+
+/** Whether one job may run shards on more than one chip model. */
+public enum Mixing {
+    Allowed, SingleType
+}

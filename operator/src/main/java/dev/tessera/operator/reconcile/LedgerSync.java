@@ -1,0 +1,50 @@
+package dev.tessera.operator.reconcile;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.tessera.operator.api.Phase;
+import dev.tessera.operator.api.TrainingJob;
+import dev.tessera.operator.pools.NodePoolWatcher;
+import dev.tessera.operator.scheduler.SchedulerClient;
+import dev.tessera.operator.scheduler.SchedulerDtos.BoundPlacement;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Re-tells a restarted scheduler every placement that TrainingJob statuses record as bound,
+ * together with the pools, in one full sync (docs/api.md, "Restart and the ledger sync").
+ */
+@ApplicationScoped
+public class LedgerSync {
+    private static final Logger LOG = Logger.getLogger(LedgerSync.class);
+
+    @Inject
+    KubernetesClient client;
+    @Inject
+    SchedulerClient scheduler;
+    @Inject
+    Instance<NodePoolWatcher> pools;
+
+    public synchronized void syncNow() {
+        List<BoundPlacement> bound = client.resources(TrainingJob.class).inAnyNamespace().list().getItems().stream()
+                .filter(LedgerSync::holdsChips)
+                .map(PlacementMapping::bound)
+                .toList();
+        var snapshot = pools.get().currentPools();
+        scheduler.syncLedger(new dev.tessera.operator.scheduler.SchedulerDtos.LedgerSync(snapshot, bound));
+        LOG.infof("ledger sync sent to the scheduler: %d pools, %d bound placements", snapshot.size(), bound.size());
+    }
+
+    static boolean holdsChips(TrainingJob job) {
+        var status = job.getStatus();
+        return status != null && status.getPlacement() != null && !status.getPlacement().getShards().isEmpty()
+                && status.getPhase() != Phase.Succeeded && status.getPhase() != Phase.Failed
+                && status.getPhase() != Phase.Suspended && status.getPhase() != Phase.Pending
+                && job.getMetadata().getDeletionTimestamp() == null;
+    }
+}

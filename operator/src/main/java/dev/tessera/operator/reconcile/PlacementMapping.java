@@ -1,0 +1,141 @@
+package dev.tessera.operator.reconcile;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.tessera.operator.api.Estimate;
+import dev.tessera.operator.api.PlacementStatus;
+import dev.tessera.operator.api.ShardPlacement;
+import dev.tessera.operator.api.TrainingJob;
+import dev.tessera.operator.api.TrainingJobSpec;
+import dev.tessera.operator.scheduler.SchedulerDtos.BoundPlacement;
+import dev.tessera.operator.scheduler.SchedulerDtos.NodeChips;
+import dev.tessera.operator.scheduler.SchedulerDtos.PlacementAnswer;
+import dev.tessera.operator.scheduler.SchedulerDtos.PlacementRequest;
+import dev.tessera.operator.scheduler.SchedulerDtos.ShardDto;
+import dev.tessera.operator.scheduler.SchedulerDtos.WorkloadDto;
+
+/** Converts between a TrainingJob and the scheduler's placement messages. */
+public final class PlacementMapping {
+    private PlacementMapping() {
+    }
+
+    public static PlacementRequest request(TrainingJob job) {
+        TrainingJobSpec s = job.getSpec();
+        return new PlacementRequest(job.getMetadata().getUid(), job.getMetadata().getNamespace(),
+                job.getMetadata().getName(), s.getQueue() == null ? "default" : s.getQueue(), s.getPriority(),
+                s.getShards(), s.effectiveMinShards(), s.getChipsPerShard(), s.effectiveTensorParallel(),
+                s.getChips() == null ? List.of() : List.copyOf(s.getChips().getAllowed()),
+                s.getChips() == null ? List.of() : List.copyOf(s.getChips().getPreferred()),
+                s.getChips() == null ? "Allowed" : s.getChips().getMixing().name(), workload(s));
+    }
+
+    static WorkloadDto workload(TrainingJobSpec s) {
+        var w = s.getWorkload();
+        if (w == null) {
+            return new WorkloadDto(null, "Medium", null, null);
+        }
+        return new WorkloadDto(w.getProfile(), w.getCommunication() == null ? "Medium" : w.getCommunication().name(),
+                w.getParametersBillions(), w.getTotalSteps());
+    }
+
+    public static PlacementStatus toStatus(PlacementAnswer answer, TrainingJobSpec spec, Instant now) {
+        PlacementStatus p = new PlacementStatus();
+        for (ShardDto shard : answer.shards()) {
+            ShardPlacement sp = new ShardPlacement();
+            sp.setIndex(shard.index());
+            sp.setPool(shard.pool());
+            sp.setChip(shard.chip());
+            sp.setChips(shard.chips());
+            sp.setNodes(new ArrayList<>(shard.nodes().stream().map(NodeChips::name).toList()));
+            sp.setNodeChips(new ArrayList<>(shard.nodes().stream().map(NodeChips::chips).toList()));
+            sp.setBatchShare(shard.batchShare());
+            p.getShards().add(sp);
+        }
+        p.getShards().sort((a, b) -> Integer.compare(a.getIndex(), b.getIndex()));
+        if (answer.estimate() != null) {
+            Estimate e = new Estimate();
+            e.setStepsPerSecond(answer.estimate().stepsPerSecond());
+            e.setH100Equivalent(answer.estimate().h100Equivalent());
+            Long steps = spec.getWorkload() == null ? null : spec.getWorkload().getTotalSteps();
+            Double sps = answer.estimate().stepsPerSecond();
+            if (steps != null && sps != null && sps > 0) {
+                e.setCompletionTime(now.plusSeconds((long) Math.ceil(steps / sps)).truncatedTo(ChronoUnit.SECONDS)
+                        .toString());
+            }
+            p.setEstimate(e);
+        }
+        if (answer.explanation() != null) {
+            p.setExplanation(new ArrayList<>(answer.explanation()));
+        }
+        return p;
+    }
+
+    /** What the scheduler needs to re-book a job's chips after it restarted. */
+    public static BoundPlacement bound(TrainingJob job) {
+        TrainingJobSpec s = job.getSpec();
+        List<ShardDto> shards = new ArrayList<>();
+        for (ShardPlacement sp : job.getStatus().getPlacement().getShards()) {
+            List<NodeChips> nodes = new ArrayList<>();
+            for (int i = 0; i < sp.getNodes().size(); i++) {
+                int chips = i < sp.getNodeChips().size() ? sp.getNodeChips().get(i)
+                        : sp.getChips() / Math.max(1, sp.getNodes().size());
+                nodes.add(new NodeChips(sp.getNodes().get(i), chips));
+            }
+            shards.add(new ShardDto(sp.getIndex(), sp.getPool(), sp.getChip(), sp.getChips(), nodes,
+                    sp.getBatchShare()));
+        }
+        return new BoundPlacement(job.getMetadata().getUid(), job.getMetadata().getNamespace(),
+                job.getMetadata().getName(), s.getQueue(), s.getPriority(), s.getChipsPerShard(),
+                s.effectiveTensorParallel(), workload(s), shards);
+    }
+
+    /** Digest of the spec fields a placement depends on; when it changes, the job is placed again. */
+    public static String signature(TrainingJobSpec s) {
+        StringBuilder b = new StringBuilder();
+        b.append(s.getQueue()).append('|').append(s.getShards()).append('|').append(s.effectiveMinShards()).append('|')
+                .append(s.getChipsPerShard()).append('|').append(s.effectiveTensorParallel()).append('|');
+        if (s.getChips() != null) {
+            b.append(s.getChips().getAllowed()).append('|').append(s.getChips().getPreferred()).append('|')
+                    .append(s.getChips().getMixing());
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** "h800:320,ascend-910b:192" for the printer column, chip models in name order. */
+    public static String chipsSummary(PlacementStatus placement) {
+        if (placement == null || placement.getShards().isEmpty()) {
+            return null;
+        }
+        Map<String, Integer> byChip = new TreeMap<>();
+        placement.getShards().forEach(s -> byChip.merge(s.getChip(), s.getChips(), Integer::sum));
+        StringBuilder b = new StringBuilder();
+        byChip.forEach((chip, n) -> b.append(b.length() == 0 ? "" : ",").append(chip).append(':').append(n));
+        return b.toString();
+    }
+
+    /** "16 shards on h800 (10), ascend-910b (6)" for the Placed condition. */
+    public static String describe(PlacementStatus placement) {
+        Map<String, Integer> byChip = new TreeMap<>();
+        placement.getShards().forEach(s -> byChip.merge(s.getChip(), 1, Integer::sum));
+        StringBuilder b = new StringBuilder().append(placement.getShards().size()).append(" shards on ");
+        int i = 0;
+        for (var e : byChip.entrySet()) {
+            b.append(i++ == 0 ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue()).append(')');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,552 @@
+package dev.tessera.operator.reconcile;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.tessera.operator.api.Conditions;
+import dev.tessera.operator.api.Conditions.Reasons;
+import dev.tessera.operator.api.Phase;
+import dev.tessera.operator.api.PlacementStatus;
+import dev.tessera.operator.api.ShardPlacement;
+import dev.tessera.operator.api.TrainingJob;
+import dev.tessera.operator.api.TrainingJobStatus;
+import dev.tessera.operator.scheduler.Catalog;
+import dev.tessera.operator.scheduler.LedgerUnsyncedException;
+import dev.tessera.operator.scheduler.PlacementRejectedException;
+import dev.tessera.operator.scheduler.SchedulerClient;
+import dev.tessera.operator.scheduler.SchedulerClient.PlacementResult;
+import dev.tessera.operator.scheduler.SchedulerDtos.PlacementAnswer;
+import dev.tessera.operator.scheduler.SchedulerDtos.ReasonDto;
+import dev.tessera.operator.scheduler.SchedulerDtos.ReplacementRequest;
+import dev.tessera.operator.scheduler.SchedulerUnavailableException;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Reconciles a TrainingJob: validate, ask the scheduler for a placement, run one worker Pod per
+ * node of each shard, follow the Pods into status, restart or move failing shards.
+ * Level-triggered: every step compares what should exist with what does.
+ */
+@ControllerConfiguration(name = "trainingjob")
+@GradualRetry(maxAttempts = 1_000_000, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 30_000)
+public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<TrainingJob> {
+    private static final Logger LOG = Logger.getLogger(TrainingJobReconciler.class);
+
+    private final SchedulerClient scheduler;
+    private final LedgerSync ledgerSync;
+    private final JobEvents events;
+    private final JobMetrics jobMetrics;
+    private final MeterRegistry metrics;
+    private final Duration pendingRetry;
+    private final Clock clock;
+    /** Failed Pods already counted, so a stale cache never counts one failure twice. */
+    private final Set<String> countedFailures = ConcurrentHashMap.newKeySet();
+
+    @Inject
+    public TrainingJobReconciler(SchedulerClient scheduler, LedgerSync ledgerSync, JobEvents events,
+            JobMetrics jobMetrics, MeterRegistry metrics,
+            @ConfigProperty(name = "tessera.operator.pending-retry", defaultValue = "10s") Duration pendingRetry) {
+        this.scheduler = scheduler;
+        this.ledgerSync = ledgerSync;
+        this.events = events;
+        this.jobMetrics = jobMetrics;
+        this.metrics = metrics;
+        this.pendingRetry = pendingRetry;
+        this.clock = Clock.systemUTC();
+    }
+
+    @Override
+    public List<EventSource<?, TrainingJob>> prepareEventSources(EventSourceContext<TrainingJob> context) {
+        var pods = InformerEventSourceConfiguration.from(Pod.class, TrainingJob.class)
+                .withName("workers")
+                .withLabelSelector(WorkerPods.LABEL_MANAGED_BY + "=" + WorkerPods.MANAGED_BY)
+                .build();
+        var services = InformerEventSourceConfiguration.from(Service.class, TrainingJob.class)
+                .withName("rendezvous")
+                .withLabelSelector(WorkerPods.LABEL_MANAGED_BY + "=" + WorkerPods.MANAGED_BY)
+                .build();
+        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context));
+    }
+
+    @Override
+    public UpdateControl<TrainingJob> reconcile(TrainingJob job, Context<TrainingJob> context) {
+        Timer.Sample sample = Timer.start(metrics);
+        try {
+            return reconcileJob(job, context);
+        } finally {
+            sample.stop(metrics.timer("tessera.reconcile"));
+        }
+    }
+
+    private UpdateControl<TrainingJob> reconcileJob(TrainingJob job, Context<TrainingJob> context) {
+        Instant now = clock.instant();
+        TrainingJobStatus before = Serialization.clone(job.getStatus() == null ? new TrainingJobStatus() : job.getStatus());
+        TrainingJobStatus status = job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
+        job.setStatus(status);
+        Long generation = job.getMetadata().getGeneration();
+        KubernetesClient client = context.getClient();
+        Map<String, Pod> pods = context.getSecondaryResources(Pod.class).stream()
+                .filter(p -> job.getMetadata().getUid().equals(label(p, WorkerPods.LABEL_JOB_UID)))
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a));
+        Duration reschedule = null;
+
+        if (status.getPhase() != null && status.getPhase().isTerminal()) {
+            return finish(job, before, null);
+        }
+
+        // 1. Validate what the CRD cannot.
+        Catalog catalog = scheduler.catalog();
+        List<String> problems = SpecValidator.validate(job.getSpec(), catalog);
+        if (!problems.isEmpty()) {
+            stopWorkers(client, job, pods.values());
+            releasePlacement(job, status);
+            String message = String.join("; ", problems);
+            status.setPhase(Phase.Pending);
+            boolean changed = Conditions.set(status.getConditions(), Conditions.PLACED, false, Reasons.INVALID_SPEC,
+                    message, generation, now);
+            Conditions.set(status.getConditions(), Conditions.RUNNING, false, Reasons.INVALID_SPEC, message, generation, now);
+            if (changed) {
+                events.warning(job, Reasons.INVALID_SPEC, message);
+            }
+            summarize(job, status, 0);
+            return finish(job, before, null);
+        }
+
+        // 2. Suspend releases the chips and keeps the job.
+        if (job.getSpec().isSuspend()) {
+            stopWorkers(client, job, pods.values());
+            releasePlacement(job, status);
+            status.setPhase(Phase.Suspended);
+            if (Conditions.set(status.getConditions(), Conditions.SUSPENDED, true, Reasons.SUSPENDED,
+                    "spec.suspend is true: workers stopped, chips released", generation, now)) {
+                events.normal(job, Reasons.SUSPENDED, "workers stopped, chips released");
+            }
+            Conditions.set(status.getConditions(), Conditions.PLACED, false, Reasons.SUSPENDED, "suspended", generation, now);
+            Conditions.set(status.getConditions(), Conditions.RUNNING, false, Reasons.SUSPENDED, "suspended", generation, now);
+            summarize(job, status, 0);
+            return finish(job, before, null);
+        }
+        if (Conditions.isTrue(status.getConditions(), Conditions.SUSPENDED)) {
+            Conditions.set(status.getConditions(), Conditions.SUSPENDED, false, Reasons.RESUMED,
+                    "spec.suspend is false: placing again", generation, now);
+        }
+
+        // 3. A spec change that alters the placement re-places the job.
+        String signature = PlacementMapping.signature(job.getSpec());
+        if (status.getPlacement() != null && !signature.equals(status.getPlacementSignature())) {
+            LOG.infof("%s/%s: spec changed, placing again", job.getMetadata().getNamespace(), job.getMetadata().getName());
+            stopWorkers(client, job, pods.values());
+            pods.clear();
+            releasePlacement(job, status);
+        }
+
+        // 4. Ask the scheduler; the same jobId answers the placement it already holds.
+        PlacementResult result;
+        try {
+            result = placeSyncingIfNeeded(job);
+        } catch (PlacementRejectedException e) {
+            stopWorkers(client, job, pods.values());
+            status.setPlacement(null);
+            status.setPhase(Phase.Pending);
+            if (Conditions.set(status.getConditions(), Conditions.PLACED, false, Reasons.INVALID_SPEC, e.getMessage(),
+                    generation, now)) {
+                events.warning(job, Reasons.INVALID_SPEC, e.getMessage());
+            }
+            summarize(job, status, 0);
+            return finish(job, before, null);
+        }
+        if (result instanceof SchedulerClient.Pending pending) {
+            boolean lostChips = status.getPlacement() != null;
+            stopWorkers(client, job, pods.values());
+            status.setPlacement(null);
+            status.setPlacementSignature(null);
+            status.setPhase(Phase.Pending);
+            ReasonDto reason = pendingReason(pending.answer(), lostChips);
+            if (Conditions.set(status.getConditions(), Conditions.PLACED, false, reason.reason(), reason.message(),
+                    generation, now) && lostChips) {
+                events.warning(job, reason.reason(), reason.message());
+            }
+            Conditions.set(status.getConditions(), Conditions.RUNNING, false, Reasons.NOT_PLACED, "not placed",
+                    generation, now);
+            Conditions.set(status.getConditions(), Conditions.DEGRADED, false, Reasons.NOT_PLACED, "not placed",
+                    generation, now);
+            summarize(job, status, 0);
+            return finish(job, before, pendingRetry);
+        }
+        PlacementAnswer answer = result.answer();
+        boolean newlyPlaced = status.getPlacement() == null;
+        PlacementStatus placement = PlacementMapping.toStatus(answer, job.getSpec(), now);
+        if (!newlyPlaced && status.getPlacement().getEstimate() != null && placement.getEstimate() != null
+                && samePlacement(status.getPlacement(), placement)) {
+            // Keep the completion estimate made when the job was placed rather than sliding it every reconcile.
+            placement.getEstimate().setCompletionTime(status.getPlacement().getEstimate().getCompletionTime());
+        }
+        status.setPlacement(placement);
+        status.setPlacementSignature(signature);
+        if (Conditions.set(status.getConditions(), Conditions.PLACED, true, Reasons.PLACED,
+                PlacementMapping.describe(placement), generation, now) && newlyPlaced) {
+            events.normal(job, Reasons.PLACED, PlacementMapping.describe(placement));
+        }
+        if (answer.preempted() != null && !answer.preempted().isEmpty()) {
+            preempt(client, context, job, answer.preempted());
+        }
+
+        // 5. Workers and the rendezvous Service.
+        ensureService(client, job, context);
+        Map<String, String> resources = new HashMap<>();
+        placement.getShards().forEach(s -> resources.put(s.getChip(), catalog.resourceName(s.getChip()).orElse("nvidia.com/gpu")));
+        Map<String, Pod> desired = WorkerPods.desired(job, placement, resources);
+
+        // 6. Follow the workers: failures counted once, stale workers removed, missing ones created.
+        List<Pod> failed = new ArrayList<>();
+        for (Pod pod : pods.values()) {
+            Pod want = desired.get(pod.getMetadata().getName());
+            if (want == null || !sameSlot(pod, want)) {
+                delete(client, pod);
+            } else if ("Failed".equals(phase(pod))) {
+                failed.add(pod);
+            }
+        }
+        Set<String> avoid = new TreeSet<>();
+        for (Pod pod : failed) {
+            if (countedFailures.add(pod.getMetadata().getUid())) {
+                String pool = label(pod, WorkerPods.LABEL_POOL);
+                status.setRestarts((status.getRestarts() == null ? 0 : status.getRestarts()) + 1);
+                status.getPoolFailures().merge(pool, 1, Integer::sum);
+                events.warning(job, Reasons.WORKER_RESTARTING, "worker " + pod.getMetadata().getName() + " failed on pool "
+                        + pool + " (" + failureMessage(pod) + ")");
+            }
+            delete(client, pod);
+        }
+        int restarts = status.getRestarts() == null ? 0 : status.getRestarts();
+        if (restarts > job.getSpec().getFailurePolicy().getMaxRestarts()) {
+            return fail(job, before, status, client, pods, Reasons.RESTARTS_EXHAUSTED, "worker restarts (" + restarts
+                    + ") exceeded failurePolicy.maxRestarts (" + job.getSpec().getFailurePolicy().getMaxRestarts() + ")", now);
+        }
+        status.getPoolFailures().forEach((pool, n) -> {
+            if (n >= job.getSpec().getFailurePolicy().getAvoidPoolAfter()) {
+                avoid.add(pool);
+            }
+        });
+        boolean moved = false;
+        for (ShardPlacement shard : List.copyOf(placement.getShards())) {
+            if (!avoid.contains(shard.getPool())) {
+                continue;
+            }
+            try {
+                PlacementAnswer replaced = scheduler.replace(job.getMetadata().getUid(),
+                        new ReplacementRequest(shard.getIndex(), List.copyOf(avoid)));
+                String from = shard.getPool();
+                placement = PlacementMapping.toStatus(replaced, job.getSpec(), now);
+                status.setPlacement(placement);
+                ShardPlacement to = placement.getShards().stream().filter(s -> s.getIndex() == shard.getIndex())
+                        .findFirst().orElse(null);
+                String msg = "shard " + shard.getIndex() + " moved off pool " + from + " after "
+                        + status.getPoolFailures().get(from) + " failures" + (to == null ? "" : " to " + to.getPool());
+                Conditions.set(status.getConditions(), Conditions.DEGRADED, true, Reasons.POOL_UNHEALTHY, msg, generation, now);
+                events.warning(job, Reasons.POOL_UNHEALTHY, msg);
+                moved = true;
+            } catch (PlacementRejectedException e) {
+                Conditions.set(status.getConditions(), Conditions.DEGRADED, true, Reasons.POOL_UNHEALTHY,
+                        "shard " + shard.getIndex() + " stays on failing pool " + shard.getPool() + ": " + e.getMessage(),
+                        generation, now);
+            }
+        }
+        if (moved) {
+            desired = WorkerPods.desired(job, placement, resources);
+            Conditions.set(status.getConditions(), Conditions.PLACED, true, Reasons.PLACED,
+                    PlacementMapping.describe(placement), generation, now);
+            for (Pod pod : pods.values()) {
+                Pod want = desired.get(pod.getMetadata().getName());
+                if (want == null || !sameSlot(pod, want)) {
+                    delete(client, pod);
+                }
+            }
+        }
+        Set<String> failedNames = failed.stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
+        for (Pod want : desired.values()) {
+            Pod have = pods.get(want.getMetadata().getName());
+            if (have == null) {
+                create(client, want);
+            } else if (failedNames.contains(want.getMetadata().getName()) || !sameSlot(have, want)) {
+                // Recreated once the old Pod is gone; its deletion event triggers the next reconcile.
+                reschedule = Duration.ofSeconds(2);
+            }
+        }
+
+        // 7. Status from what runs.
+        int running = 0;
+        int succeeded = 0;
+        Map<String, Pod> want = desired;
+        for (ShardPlacement shard : placement.getShards()) {
+            List<Pod> shardPods = want.values().stream()
+                    .filter(p -> Integer.toString(shard.getIndex()).equals(label(p, WorkerPods.LABEL_SHARD)))
+                    .map(p -> pods.get(p.getMetadata().getName()))
+                    .toList();
+            if (shardPods.stream().allMatch(p -> p != null && sameSlot(p, want.get(p.getMetadata().getName()))
+                    && "Running".equals(phase(p)))) {
+                running++;
+            }
+            if (shardPods.stream().allMatch(p -> p != null && "Succeeded".equals(phase(p)))) {
+                succeeded++;
+            }
+        }
+        int placed = placement.getShards().size();
+        if (placed > 0 && succeeded == placed) {
+            releasePlacement(job, status);
+            status.setPlacement(placement);
+            status.setPhase(Phase.Succeeded);
+            status.setCompletionTime(now.truncatedTo(ChronoUnit.SECONDS).toString());
+            Conditions.set(status.getConditions(), Conditions.COMPLETE, true, Reasons.ALL_WORKERS_SUCCEEDED,
+                    "all " + desired.size() + " workers succeeded", generation, now);
+            Conditions.set(status.getConditions(), Conditions.RUNNING, false, Reasons.FINISHED, "finished", generation, now);
+            events.normal(job, Reasons.ALL_WORKERS_SUCCEEDED, "training finished");
+            summarize(job, status, 0);
+            return finish(job, before, null);
+        }
+        if (running == placed) {
+            status.setPhase(Phase.Running);
+            if (status.getStartTime() == null) {
+                status.setStartTime(now.truncatedTo(ChronoUnit.SECONDS).toString());
+            }
+            Conditions.set(status.getConditions(), Conditions.RUNNING, true, Reasons.ALL_SHARDS_RUNNING,
+                    running + " of " + placed + " placed shards running", generation, now);
+        } else {
+            status.setPhase(Phase.Placed);
+            Conditions.set(status.getConditions(), Conditions.RUNNING, false,
+                    failed.isEmpty() ? Reasons.WORKERS_STARTING : Reasons.WORKER_RESTARTING,
+                    running + " of " + placed + " placed shards running", generation, now);
+        }
+        int runningShards = running;
+        if (!moved && !avoidedPoolsInUse(placement, avoid)) {
+            if (placed < job.getSpec().getShards()) {
+                Conditions.set(status.getConditions(), Conditions.DEGRADED, true, Reasons.FEWER_SHARDS,
+                        placed + " of " + job.getSpec().getShards() + " shards placed", generation, now);
+            } else if (!Conditions.find(status.getConditions(), Conditions.DEGRADED)
+                    .map(c -> Reasons.POOL_UNHEALTHY.equals(c.getReason()) && "True".equals(c.getStatus())
+                            && runningShards < placed)
+                    .orElse(false)) {
+                Conditions.set(status.getConditions(), Conditions.DEGRADED, false, Reasons.ALL_SHARDS_PLACED,
+                        "all " + placed + " shards placed", generation, now);
+            }
+        }
+        summarize(job, status, running);
+        return finish(job, before, reschedule);
+    }
+
+    private PlacementResult placeSyncingIfNeeded(TrainingJob job) {
+        try {
+            return scheduler.place(PlacementMapping.request(job));
+        } catch (LedgerUnsyncedException e) {
+            // The scheduler restarted: re-tell it every bound placement, then ask again.
+            ledgerSync.syncNow();
+            return scheduler.place(PlacementMapping.request(job));
+        }
+    }
+
+    private static ReasonDto pendingReason(PlacementAnswer answer, boolean lostChips) {
+        if (lostChips) {
+            return new ReasonDto(Reasons.PREEMPTED, "the job's chips were taken by a higher-priority job; waiting to be placed again");
+        }
+        List<ReasonDto> reasons = answer.reasons() == null ? List.of() : answer.reasons();
+        ReasonDto first = reasons.stream().filter(r -> Reasons.WAITING_FOR_DELIVERY.equals(r.reason())).findFirst()
+                .orElse(reasons.isEmpty() ? new ReasonDto(Reasons.INSUFFICIENT_CAPACITY, "no capacity") : reasons.get(0));
+        String message = reasons.stream().map(ReasonDto::message).filter(Objects::nonNull).collect(Collectors.joining("; "));
+        if (answer.earliestStart() != null) {
+            message = (message.isEmpty() ? "" : message + "; ") + "earliest start " + answer.earliestStart();
+        }
+        return new ReasonDto(first.reason() == null ? Reasons.INSUFFICIENT_CAPACITY : first.reason(),
+                message.isEmpty() ? first.reason() : message);
+    }
+
+    private void preempt(KubernetesClient client, Context<TrainingJob> context, TrainingJob by, List<String> jobIds) {
+        for (String uid : jobIds) {
+            context.getPrimaryCache().list().filter(j -> uid.equals(j.getMetadata().getUid())).findFirst().ifPresent(victim -> {
+                events.warning(victim, Reasons.PREEMPTED, "preempted by " + by.getMetadata().getNamespace() + "/"
+                        + by.getMetadata().getName() + " (priority " + by.getSpec().getPriority() + ")");
+                // Deleting the victim's workers triggers its own reconcile, which finds its placement gone.
+                client.pods().inNamespace(victim.getMetadata().getNamespace())
+                        .withLabel(WorkerPods.LABEL_JOB_UID, uid).delete();
+            });
+        }
+    }
+
+    private UpdateControl<TrainingJob> fail(TrainingJob job, TrainingJobStatus before, TrainingJobStatus status,
+            KubernetesClient client, Map<String, Pod> pods, String reason, String message, Instant now) {
+        stopWorkers(client, job, pods.values());
+        releasePlacement(job, status);
+        status.setPhase(Phase.Failed);
+        status.setCompletionTime(now.truncatedTo(ChronoUnit.SECONDS).toString());
+        Long generation = job.getMetadata().getGeneration();
+        Conditions.set(status.getConditions(), Conditions.FAILED, true, reason, message, generation, now);
+        Conditions.set(status.getConditions(), Conditions.RUNNING, false, reason, message, generation, now);
+        events.warning(job, reason, message);
+        summarize(job, status, 0);
+        return finish(job, before, null);
+    }
+
+    private UpdateControl<TrainingJob> finish(TrainingJob job, TrainingJobStatus before, Duration reschedule) {
+        TrainingJobStatus status = job.getStatus();
+        status.setObservedGeneration(job.getMetadata().getGeneration());
+        jobMetrics.record(job.getMetadata().getUid(), status.getPhase());
+        UpdateControl<TrainingJob> control = Objects.equals(Serialization.asJson(before), Serialization.asJson(status))
+                ? UpdateControl.noUpdate()
+                : UpdateControl.patchStatus(job);
+        return reschedule == null ? control : control.rescheduleAfter(reschedule);
+    }
+
+    private static void summarize(TrainingJob job, TrainingJobStatus status, int running) {
+        status.setShardsRunning(running);
+        status.setShardsSummary(running + "/" + job.getSpec().getShards());
+        var summary = status.getSummary() == null ? new dev.tessera.operator.api.StatusSummary() : status.getSummary();
+        summary.setChips(PlacementMapping.chipsSummary(status.getPlacement()));
+        summary.setH100Equivalent(status.getPlacement() == null || status.getPlacement().getEstimate() == null ? null
+                : status.getPlacement().getEstimate().getH100Equivalent());
+        summary.setSubmitted(job.getMetadata().getCreationTimestamp());
+        status.setSummary(summary);
+        if (status.getRestarts() == null) {
+            status.setRestarts(0);
+        }
+    }
+
+    private static boolean avoidedPoolsInUse(PlacementStatus placement, Set<String> avoid) {
+        return placement.getShards().stream().anyMatch(s -> avoid.contains(s.getPool()));
+    }
+
+    private static boolean samePlacement(PlacementStatus a, PlacementStatus b) {
+        return Serialization.asJson(a.getShards()).equals(Serialization.asJson(b.getShards()));
+    }
+
+    /** Same pool, shard and planned node: the Pod still serves the placement. */
+    static boolean sameSlot(Pod have, Pod want) {
+        return Objects.equals(label(have, WorkerPods.LABEL_POOL), label(want, WorkerPods.LABEL_POOL))
+                && Objects.equals(label(have, WorkerPods.LABEL_SHARD), label(want, WorkerPods.LABEL_SHARD))
+                && Objects.equals(annotation(have, WorkerPods.ANNOTATION_NODE), annotation(want, WorkerPods.ANNOTATION_NODE));
+    }
+
+    private void releasePlacement(TrainingJob job, TrainingJobStatus status) {
+        if (status.getPlacement() != null || status.getPlacementSignature() != null) {
+            scheduler.release(job.getMetadata().getUid());
+        }
+        status.setPlacement(null);
+        status.setPlacementSignature(null);
+    }
+
+    private void ensureService(KubernetesClient client, TrainingJob job, Context<TrainingJob> context) {
+        boolean present = context.getSecondaryResources(Service.class).stream()
+                .anyMatch(s -> job.getMetadata().getUid().equals(label(s, WorkerPods.LABEL_JOB_UID)));
+        if (!present) {
+            try {
+                client.services().inNamespace(job.getMetadata().getNamespace()).resource(WorkerPods.rendezvous(job)).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void create(KubernetesClient client, Pod pod) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
+        } catch (KubernetesClientException e) {
+            // 409: created by an earlier pass whose event has not reached the cache yet.
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    private static void delete(KubernetesClient client, Pod pod) {
+        if (pod.getMetadata().getDeletionTimestamp() == null) {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+        }
+    }
+
+    private static void stopWorkers(KubernetesClient client, TrainingJob job, java.util.Collection<Pod> pods) {
+        pods.forEach(p -> delete(client, p));
+    }
+
+    @Override
+    public DeleteControl cleanup(TrainingJob job, Context<TrainingJob> context) {
+        // Release first: a job whose chips cannot be released keeps its finalizer and is retried.
+        scheduler.release(job.getMetadata().getUid());
+        context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
+                .withLabel(WorkerPods.LABEL_JOB_UID, job.getMetadata().getUid()).delete();
+        jobMetrics.forget(job.getMetadata().getUid());
+        return DeleteControl.defaultDelete();
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<TrainingJob> updateErrorStatus(TrainingJob job, Context<TrainingJob> context, Exception e) {
+        if (e instanceof SchedulerUnavailableException) {
+            TrainingJobStatus status = job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
+            job.setStatus(status);
+            if (status.getPlacement() == null) {
+                status.setPhase(Phase.Pending);
+                Conditions.set(status.getConditions(), Conditions.PLACED, false, Reasons.SCHEDULER_UNAVAILABLE,
+                        e.getMessage(), job.getMetadata().getGeneration(), clock.instant());
+                status.setObservedGeneration(job.getMetadata().getGeneration());
+                summarize(job, status, 0);
+                jobMetrics.record(job.getMetadata().getUid(), status.getPhase());
+                return ErrorStatusUpdateControl.patchStatus(job);
+            }
+            LOG.warnf("%s/%s: %s; workers keep running, retrying", job.getMetadata().getNamespace(),
+                    job.getMetadata().getName(), e.getMessage());
+        }
+        return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    static String label(io.fabric8.kubernetes.api.model.HasMetadata r, String key) {
+        return r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(key);
+    }
+
+    static String annotation(io.fabric8.kubernetes.api.model.HasMetadata r, String key) {
+        return r.getMetadata().getAnnotations() == null ? null : r.getMetadata().getAnnotations().get(key);
+    }
+
+    static String phase(Pod pod) {
+        return pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    }
+
+    private static String failureMessage(Pod pod) {
+        if (pod.getStatus() == null) {
+            return "failed";
+        }
+        String m = pod.getStatus().getMessage() != null ? pod.getStatus().getMessage() : pod.getStatus().getReason();
+        return m == null ? "failed" : m;
+    }
+}
