@@ -1,0 +1,46 @@
+package dev.tessera.inventory.api;
+
+import java.util.List;
+
+/** A failure the client can act on; mapped to a problem document with its status. */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String slug;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+
+    public ApiException(int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
+        super(detail);
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+        this.errors = errors;
+    }
+
+    public static ApiException notFound(String what, String id) {
+        return new ApiException(404, "not-found", "Not found", what + " '" + id + "' does not exist", null);
+    }
+
+    public static ApiException conflict(String slug, String detail) {
+        return new ApiException(409, slug, "Conflict", detail, null);
+    }
+
+    public static ApiException invalid(String field, String message) {
+        return invalid(List.of(new Problem.FieldError(field, message)));
+    }
+
+    public static ApiException invalid(List<Problem.FieldError> errors) {
+        String detail = errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).message()
+                : errors.size() + " fields are invalid";
+        return new ApiException(400, "validation", "Invalid request", detail, List.copyOf(errors));
+    }
+
+    public Problem toProblem() {
+        return new Problem(Problem.TYPE_BASE + slug, title, status, getMessage(), errors);
+    }
+
+    public int status() {
+        return status;
+    }
+}

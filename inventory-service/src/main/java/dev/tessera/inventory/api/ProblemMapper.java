@@ -1,0 +1,154 @@
+package dev.tessera.inventory.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PersistenceException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The one place where failures become {@code application/problem+json}; no stack trace ever leaves. */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return respond(e.toProblem());
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response validation(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field))
+                .collect(Collectors.toList());
+        return respond(ApiException.invalid(errors).toProblem());
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unreadable(JsonProcessingException e) {
+        String field = "body";
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            field = m.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+        }
+        String message = e instanceof InvalidFormatException f
+                ? "cannot read '" + f.getValue() + "' as " + describe(f.getTargetType())
+                : "malformed JSON: " + e.getOriginalMessage();
+        return respond(ApiException.invalid(field, message).toProblem());
+    }
+
+    // Quarkus maps these Jackson subtypes itself with a plain JSON body; the specific types win.
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatched(MismatchedInputException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response invalidFormat(InvalidFormatException e) {
+        return unreadable(e);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException j) {
+            return unreadable(j);
+        }
+        String title = Response.Status.fromStatusCode(status) != null
+                ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";
+        String detail = e.getMessage() != null ? e.getMessage() : title;
+        return respond(new Problem(Problem.TYPE_BASE + "http-" + status, title, status, detail, null));
+    }
+
+    @ServerExceptionMapper
+    public Response optimistic(OptimisticLockException e) {
+        return respond(ApiException.conflict("concurrent-change", "the record changed concurrently; retry").toProblem());
+    }
+
+    @ServerExceptionMapper
+    public Response persistence(PersistenceException e) {
+        SQLException sql = sqlCause(e);
+        // Integrity violations (class 23) are the database refusing a write the checks let through.
+        if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+            return respond(ApiException.conflict("integrity", "the change conflicts with stored data").toProblem());
+        }
+        if (sql != null && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+            return respond(ApiException.conflict("concurrent-change", "the change collided with another; retry").toProblem());
+        }
+        return unexpected(e);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        LOG.error("unexpected failure", e);
+        return respond(new Problem(Problem.TYPE_BASE + "internal", "Internal error", 500,
+                "the request could not be completed", null));
+    }
+
+    private static Response respond(Problem p) {
+        return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
+    }
+
+    private static SQLException sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(Class<?> type) {
+        if (type.isEnum()) {
+            List<String> names = new ArrayList<>();
+            for (Object c : type.getEnumConstants()) {
+                names.add(c.toString());
+            }
+            return "one of " + names;
+        }
+        return switch (type.getSimpleName()) {
+            case "LocalDate" -> "a date (YYYY-MM-DD)";
+            case "Integer", "int", "Long", "long" -> "an integer";
+            case "Double", "double", "BigDecimal" -> "a number";
+            default -> type.getSimpleName();
+        };
+    }
+
+    /** Drops the method and parameter names, keeping the path inside the request: {@code lines[0].chip}. */
+    static String fieldOf(ConstraintViolation<?> v) {
+        int skip = 0;
+        String parameter = null;
+        for (Path.Node node : v.getPropertyPath()) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR) {
+                skip++;
+            } else if (node.getKind() == ElementKind.PARAMETER) {
+                skip++;
+                parameter = node.getName();
+            } else {
+                break;
+            }
+        }
+        String path = v.getPropertyPath().toString();
+        for (int i = 0; i < skip; i++) {
+            int dot = path.indexOf('.');
+            path = dot < 0 ? "" : path.substring(dot + 1);
+        }
+        return !path.isEmpty() ? path : parameter != null ? parameter : "body";
+    }
+}

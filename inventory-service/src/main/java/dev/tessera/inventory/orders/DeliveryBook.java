@@ -1,0 +1,309 @@
+package dev.tessera.inventory.orders;
+
+import dev.tessera.inventory.api.ApiException;
+import dev.tessera.inventory.api.CsvTable;
+import dev.tessera.inventory.api.Problem;
+import dev.tessera.inventory.catalog.ChipModel;
+import dev.tessera.inventory.catalog.Site;
+import dev.tessera.inventory.orders.OrderViews.DeliveryPatch;
+import dev.tessera.inventory.orders.OrderViews.DeliveryRequest;
+import dev.tessera.inventory.orders.OrderViews.DeliveryView;
+import dev.tessera.inventory.orders.OrderViews.HistoryEntry;
+import dev.tessera.inventory.orders.OrderViews.ImportResult;
+import dev.tessera.inventory.orders.OrderViews.LineRequest;
+import dev.tessera.inventory.orders.OrderViews.LineView;
+import dev.tessera.inventory.orders.OrderViews.PurchaseOrderRequest;
+import dev.tessera.inventory.orders.OrderViews.PurchaseOrderView;
+import dev.tessera.inventory.orders.OrderViews.ReceiptRequest;
+import dev.tessera.inventory.orders.OrderViews.ReceiptView;
+import dev.tessera.inventory.stock.StockLedger;
+import dev.tessera.inventory.stock.StockState;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Purchase orders, their delivery schedules and receipts into stock. */
+@ApplicationScoped
+public class DeliveryBook {
+
+    @Inject
+    StockLedger ledger;
+
+    /** A receipt and whether it was a replay of an earlier request with the same key. */
+    public record ReceiptOutcome(ReceiptView receipt, boolean replayed) {
+    }
+
+    @Transactional
+    public PurchaseOrderView create(PurchaseOrderRequest body) {
+        if (PurchaseOrder.count("reference", body.reference()) > 0) {
+            throw ApiException.conflict("exists", "purchase order '" + body.reference() + "' already exists");
+        }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        Map<String, Integer> ordered = new HashMap<>();
+        for (int i = 0; i < body.lines().size(); i++) {
+            LineRequest l = body.lines().get(i);
+            if (ChipModel.findById(l.chip()) == null) {
+                errors.add(new Problem.FieldError("lines[" + i + "].chip", "unknown chip model '" + l.chip() + "'"));
+            }
+            ordered.merge(l.chip(), l.quantity(), Integer::sum);
+        }
+        List<DeliveryRequest> deliveries = body.deliveries() == null ? List.of() : body.deliveries();
+        Map<String, Integer> scheduled = new HashMap<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            DeliveryRequest d = deliveries.get(i);
+            if (!ordered.containsKey(d.chip())) {
+                errors.add(new Problem.FieldError("deliveries[" + i + "].chip", "chip model '" + d.chip()
+                        + "' is not on any line of this order"));
+            } else if (scheduled.merge(d.chip(), d.quantity(), Integer::sum) > ordered.get(d.chip())) {
+                errors.add(new Problem.FieldError("deliveries[" + i + "].quantity", "deliveries of '" + d.chip()
+                        + "' exceed the " + ordered.get(d.chip()) + " ordered"));
+            }
+            if (Site.findById(d.site()) == null) {
+                errors.add(new Problem.FieldError("deliveries[" + i + "].site", "unknown site '" + d.site() + "'"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        PurchaseOrder order = newOrder(body.supplier(), body.reference());
+        List<LineView> lines = new ArrayList<>();
+        for (LineRequest l : body.lines()) {
+            PurchaseOrderLine line = new PurchaseOrderLine();
+            line.orderId = order.id;
+            line.chipId = l.chip();
+            line.quantity = l.quantity();
+            line.unitPrice = l.unitPrice();
+            line.currency = l.currency();
+            line.persist();
+            lines.add(LineView.of(line));
+        }
+        List<DeliveryView> views = new ArrayList<>();
+        for (DeliveryRequest d : deliveries) {
+            views.add(DeliveryView.of(schedule(order.id, d.chip(), d.site(), d.quantity(), d.scheduledDate(),
+                    DeliveryState.SCHEDULED), null));
+        }
+        return new PurchaseOrderView(order.id, order.supplier, order.reference, order.createdAt, lines, views);
+    }
+
+    public PurchaseOrderView order(long id) {
+        PurchaseOrder order = PurchaseOrder.findById(id);
+        if (order == null) {
+            throw ApiException.notFound("purchase order", String.valueOf(id));
+        }
+        List<LineView> lines = PurchaseOrderLine.<PurchaseOrderLine>list("orderId", Sort.by("id"), id).stream()
+                .map(LineView::of).toList();
+        List<DeliveryView> deliveries = Delivery.<Delivery>list("orderId", Sort.by("id"), id).stream()
+                .map(d -> DeliveryView.of(d, null)).toList();
+        return new PurchaseOrderView(order.id, order.supplier, order.reference, order.createdAt, lines, deliveries);
+    }
+
+    public List<PurchaseOrderView> orders() {
+        return PurchaseOrder.<PurchaseOrder>listAll(Sort.by("id")).stream().map(o -> order(o.id)).toList();
+    }
+
+    public List<DeliveryView> deliveries(String chip, DeliveryState state) {
+        StringBuilder q = new StringBuilder("1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (chip != null && !chip.isBlank()) {
+            ChipModel.require(chip);
+            q.append(" and chipId = :chip");
+            params.put("chip", chip);
+        }
+        if (state != null) {
+            q.append(" and state = :state");
+            params.put("state", state);
+        }
+        return Delivery.<Delivery>list(q.toString(), Sort.by("scheduledDate").and("id"), params).stream()
+                .map(d -> DeliveryView.of(d, null)).toList();
+    }
+
+    public DeliveryView delivery(long id) {
+        Delivery d = Delivery.findById(id);
+        if (d == null) {
+            throw ApiException.notFound("delivery", String.valueOf(id));
+        }
+        return DeliveryView.of(d, history(id));
+    }
+
+    @Transactional
+    public DeliveryView change(long id, DeliveryPatch patch) {
+        if (patch.scheduledDate() == null && patch.state() == null) {
+            throw ApiException.invalid("state", "give a new scheduledDate, a new state or both");
+        }
+        if (patch.state() == DeliveryState.RECEIVED) {
+            throw ApiException.invalid("state", "RECEIVED is reached by posting receipts, not set");
+        }
+        Delivery d = lock(id);
+        if (d.state.closed()) {
+            throw ApiException.conflict("delivery-closed", "delivery " + id + " is " + d.state + " and can no longer change");
+        }
+        LocalDate date = patch.scheduledDate() != null ? patch.scheduledDate() : d.scheduledDate;
+        DeliveryState state = patch.state() != null ? patch.state() : d.state;
+        logChange(d, date, state, patch.note());
+        d.scheduledDate = date;
+        d.state = state;
+        if (patch.note() != null) {
+            d.note = patch.note();
+        }
+        d.updatedAt = Instant.now();
+        return DeliveryView.of(d, history(id));
+    }
+
+    @Transactional
+    public ReceiptOutcome receive(long id, ReceiptRequest body, String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 255)) {
+            throw ApiException.invalid("Idempotency-Key", "must be 1 to 255 characters");
+        }
+        // The delivery row lock serialises receipts of one delivery, retries with the same key included.
+        Delivery d = lock(id);
+        if (idempotencyKey != null) {
+            Receipt earlier = Receipt.find("idempotencyKey", idempotencyKey).firstResult();
+            if (earlier != null) {
+                if (earlier.deliveryId != id || earlier.quantity != body.quantity()
+                        || (body.site() != null && !body.site().equals(earlier.siteId))) {
+                    throw ApiException.conflict("idempotency-key-reused", "Idempotency-Key '" + idempotencyKey
+                            + "' was already used for a different receipt");
+                }
+                return new ReceiptOutcome(ReceiptView.of(earlier, d), true);
+            }
+        }
+        String site = body.site() != null ? Site.requireIn("site", body.site()).id : d.siteId;
+        if (d.state == DeliveryState.CANCELLED) {
+            throw ApiException.conflict("delivery-closed", "delivery " + id + " is CANCELLED");
+        }
+        if (body.quantity() > d.remaining()) {
+            throw ApiException.conflict("over-receipt", "delivery " + id + " still owes " + d.remaining()
+                    + "; cannot receive " + body.quantity());
+        }
+        Receipt r = new Receipt();
+        r.deliveryId = id;
+        r.idempotencyKey = idempotencyKey;
+        r.quantity = body.quantity();
+        r.siteId = site;
+        r.receivedAt = Instant.now();
+        r.persist();
+        ledger.record(site, d.chipId, body.quantity(), null, StockState.WAREHOUSE, "receipt of delivery " + id, r.id);
+        d.received += body.quantity();
+        DeliveryState next = d.remaining() == 0 ? DeliveryState.RECEIVED : d.state;
+        logChange(d, d.scheduledDate, next, "received " + body.quantity() + " at " + site);
+        d.state = next;
+        d.updatedAt = r.receivedAt;
+        return new ReceiptOutcome(ReceiptView.of(r, d), false);
+    }
+
+    /**
+     * CSV columns {@code reference,chip,quantity,scheduledDate,site}, optional {@code supplier,state}.
+     * Rows join the order with that reference; an unknown reference creates the order (its supplier
+     * is then required). All rows or none.
+     */
+    @Transactional
+    public ImportResult importCsv(String body) {
+        CsvTable table = CsvTable.parse(body, Set.of("reference", "chip", "quantity", "scheduledDate", "site"));
+        Set<String> chips = new java.util.HashSet<>(ChipModel.<ChipModel>listAll().stream().map(c -> c.id).toList());
+        Set<String> sites = new java.util.HashSet<>(Site.<Site>listAll().stream().map(s -> s.id).toList());
+        Map<String, Long> existing = new HashMap<>();
+        Map<String, String> newOrders = new LinkedHashMap<>();
+        record Planned(String reference, String chip, String site, int quantity, LocalDate date, DeliveryState state) {
+        }
+        List<Planned> planned = new ArrayList<>();
+        for (CsvTable.Row row : table.rows()) {
+            String reference = table.required(row, "reference");
+            String chip = table.required(row, "chip");
+            if (chip != null && !chips.contains(chip)) {
+                table.error(row, "chip", "unknown chip model '" + chip + "'");
+            }
+            String site = table.required(row, "site");
+            if (site != null && !sites.contains(site)) {
+                table.error(row, "site", "unknown site '" + site + "'");
+            }
+            Integer quantity = table.positiveInt(row, "quantity");
+            LocalDate date = table.date(row, "scheduledDate");
+            DeliveryState state = table.enumValue(row, "state", DeliveryState.class, true);
+            if (state != null && state.closed()) {
+                table.error(row, "state", "an imported delivery is SCHEDULED, SHIPPED or DELAYED");
+            }
+            if (reference != null && !existing.containsKey(reference) && !newOrders.containsKey(reference)) {
+                PurchaseOrder order = PurchaseOrder.find("reference", reference).firstResult();
+                if (order != null) {
+                    existing.put(reference, order.id);
+                } else if (row.get("supplier") == null) {
+                    table.error(row, "supplier", "purchase order '" + reference + "' does not exist; a supplier is needed to create it");
+                } else {
+                    newOrders.put(reference, row.get("supplier"));
+                }
+            }
+            planned.add(new Planned(reference, chip, site, quantity == null ? 0 : quantity, date,
+                    state == null ? DeliveryState.SCHEDULED : state));
+        }
+        table.failIfErrors();
+        newOrders.forEach((reference, supplier) -> existing.put(reference, newOrder(supplier, reference).id));
+        for (Planned p : planned) {
+            schedule(existing.get(p.reference()), p.chip(), p.site(), p.quantity(), p.date(), p.state());
+        }
+        return new ImportResult(planned.size(), newOrders.size());
+    }
+
+    private PurchaseOrder newOrder(String supplier, String reference) {
+        PurchaseOrder order = new PurchaseOrder();
+        order.supplier = supplier;
+        order.reference = reference;
+        order.createdAt = Instant.now();
+        order.persist();
+        return order;
+    }
+
+    private Delivery schedule(long orderId, String chip, String site, int quantity, LocalDate date, DeliveryState state) {
+        Delivery d = new Delivery();
+        d.orderId = orderId;
+        d.chipId = chip;
+        d.siteId = site;
+        d.quantity = quantity;
+        d.scheduledDate = date;
+        d.state = state;
+        d.updatedAt = Instant.now();
+        d.persist();
+        DeliveryChange c = new DeliveryChange();
+        c.deliveryId = d.id;
+        c.changedAt = d.updatedAt;
+        c.toDate = date;
+        c.toState = state;
+        c.note = "scheduled";
+        c.persist();
+        return d;
+    }
+
+    private Delivery lock(long id) {
+        Delivery d = Delivery.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (d == null) {
+            throw ApiException.notFound("delivery", String.valueOf(id));
+        }
+        return d;
+    }
+
+    private static void logChange(Delivery d, LocalDate date, DeliveryState state, String note) {
+        DeliveryChange c = new DeliveryChange();
+        c.deliveryId = d.id;
+        c.changedAt = Instant.now();
+        c.fromDate = d.scheduledDate;
+        c.toDate = date;
+        c.fromState = d.state;
+        c.toState = state;
+        c.note = note;
+        c.persist();
+    }
+
+    private static List<HistoryEntry> history(long id) {
+        return DeliveryChange.<DeliveryChange>list("deliveryId", Sort.by("id"), id).stream()
+                .map(HistoryEntry::of).toList();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.tessera.inventory.orders;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/** Request and answer shapes of purchase orders, deliveries and receipts. */
+public final class OrderViews {
+
+    private OrderViews() {
+    }
+
+    public record PurchaseOrderRequest(
+            @NotBlank @Size(max = 256) String supplier,
+            @NotBlank @Size(max = 128) String reference,
+            @NotEmpty List<@Valid @NotNull LineRequest> lines,
+            List<@Valid @NotNull DeliveryRequest> deliveries) {
+    }
+
+    public record LineRequest(
+            @NotBlank String chip,
+            @NotNull @Positive Integer quantity,
+            @NotNull @PositiveOrZero BigDecimal unitPrice,
+            @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as USD") String currency) {
+    }
+
+    public record DeliveryRequest(
+            @NotBlank String chip,
+            @NotNull @Positive Integer quantity,
+            @NotNull LocalDate scheduledDate,
+            @NotBlank String site) {
+    }
+
+    /** Any of the fields; {@code state} may be SCHEDULED, SHIPPED, DELAYED or CANCELLED. */
+    public record DeliveryPatch(LocalDate scheduledDate, DeliveryState state, @Size(max = 1000) String note) {
+    }
+
+    public record ReceiptRequest(@NotNull @Positive Integer quantity, String site) {
+    }
+
+    public record LineView(long id, String chip, int quantity, BigDecimal unitPrice, String currency) {
+        static LineView of(PurchaseOrderLine l) {
+            return new LineView(l.id, l.chipId, l.quantity, l.unitPrice, l.currency);
+        }
+    }
+
+    public record PurchaseOrderView(long id, String supplier, String reference, Instant createdAt,
+                                    List<LineView> lines, List<DeliveryView> deliveries) {
+    }
+
+    public record HistoryEntry(Instant changedAt, LocalDate fromDate, LocalDate toDate, DeliveryState fromState,
+                               DeliveryState toState, String note) {
+        static HistoryEntry of(DeliveryChange c) {
+            return new HistoryEntry(c.changedAt, c.fromDate, c.toDate, c.fromState, c.toState, c.note);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeliveryView(long id, long orderId, String chip, String site, int quantity, int received,
+                               int remaining, LocalDate scheduledDate, DeliveryState state, String note,
+                               List<HistoryEntry> history) {
+        static DeliveryView of(Delivery d, List<HistoryEntry> history) {
+            return new DeliveryView(d.id, d.orderId, d.chipId, d.siteId, d.quantity, d.received, d.remaining(),
+                    d.scheduledDate, d.state, d.note, history);
+        }
+    }
+
+    public record ReceiptView(long id, long deliveryId, int quantity, String site, Instant receivedAt,
+                              String idempotencyKey, DeliveryState deliveryState, int remaining) {
+        static ReceiptView of(Receipt r, Delivery d) {
+            return new ReceiptView(r.id, r.deliveryId, r.quantity, r.siteId, r.receivedAt, r.idempotencyKey,
+                    d.state, d.remaining());
+        }
+    }
+
+    public record ImportResult(int imported, int ordersCreated) {
+    }
+}

@@ -1,0 +1,240 @@
+package dev.tessera.inventory.planning;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.tessera.inventory.api.ApiException;
+import dev.tessera.inventory.api.LenientDate;
+import dev.tessera.inventory.catalog.ChipModel;
+import dev.tessera.inventory.orders.Delivery;
+import dev.tessera.inventory.rationing.Quota;
+import dev.tessera.inventory.rationing.RationingResource.QuotaView;
+import io.quarkus.panache.common.Sort;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/** Forecast, runway and the availability summary the scheduler reads. */
+@Path("/api/v1")
+public class PlanningResource {
+
+    static final int MAX_POINTS = 3700;
+    private static final LocalDate END_OF_TIME = LocalDate.of(9999, 12, 31);
+    private static final CsvMapper CSV = new CsvMapper();
+
+    @Inject
+    SupplyReader supply;
+
+    @Inject
+    Clock clock;
+
+    public enum Step { DAY, WEEK, MONTH }
+
+    /**
+     * {@code onHand}: stock on hand (in service or in a warehouse) plus deliveries scheduled by then,
+     * not cancelled; {@code arriving}: units scheduled since the previous point (for the first point:
+     * all still owed by then); {@code free} = onHand - reserved (negative when a slipped delivery
+     * leaves reservations uncovered).
+     */
+    @JsonPropertyOrder({"date", "onHand", "arriving", "reserved", "free", "freeH100Equivalent"})
+    public record ForecastPoint(LocalDate date, int onHand, int arriving, int reserved, int free,
+                                double freeH100Equivalent) {
+    }
+
+    public record Forecast(String chip, double h100Equivalent, LocalDate from, LocalDate to, Step step,
+                           List<ForecastPoint> points) {
+    }
+
+    /** Without {@code chip}, demand is in H100-equivalents and supply is the whole fleet's. */
+    public record RunwayRequest(String chip, @NotEmpty List<@Valid @NotNull DemandStep> demand) {
+    }
+
+    public record DemandStep(@NotNull @JsonDeserialize(using = LenientDate.class) LocalDate from,
+                             @NotNull @PositiveOrZero Double chips) {
+    }
+
+    public record RunwayView(String chip, String unit, boolean covered, LocalDate coveredUntil,
+                             List<Runway.Shortfall> shortfalls, LocalDate horizon) {
+    }
+
+    public record Availability(Instant generatedAt, List<QuotaView> quotas, List<DeliveryEntry> deliveries,
+                               List<ChipEntry> chipModels) {
+    }
+
+    public record DeliveryEntry(long id, String chip, int quantity, int remaining, LocalDate scheduledDate,
+                                String state, String site) {
+    }
+
+    public record ChipEntry(String id, double h100Equivalent) {
+    }
+
+    @GET
+    @Path("/forecast")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    public Forecast forecast(@RestQuery String chip, @RestQuery String from, @RestQuery String to,
+                             @RestQuery String step) {
+        if (chip == null || chip.isBlank()) {
+            throw ApiException.invalid("chip", "must not be blank");
+        }
+        ChipModel model = ChipModel.require(chip);
+        LocalDate start = date("from", from, LocalDate.now(clock));
+        LocalDate end = date("to", to, start.plusYears(1));
+        Step unit = step(step);
+        if (end.isBefore(start)) {
+            throw ApiException.invalid("to", "must not be before from");
+        }
+        List<LocalDate> dates = new ArrayList<>();
+        for (LocalDate d = start; !d.isAfter(end); d = advance(start, unit, dates.size() + 1)) {
+            if (dates.size() == MAX_POINTS) {
+                throw ApiException.invalid("to", "more than " + MAX_POINTS + " points; use a longer step");
+            }
+            dates.add(d);
+        }
+        SupplyTimeline t = supply.load(chip, start, end);
+        List<ForecastPoint> points = new ArrayList<>(dates.size());
+        LocalDate previous = null;
+        for (LocalDate d : dates) {
+            int onHand = t.onHand(d);
+            int reserved = t.reserved(d);
+            int free = onHand - reserved;
+            points.add(new ForecastPoint(d, onHand, t.arriving(previous, d), reserved, free,
+                    Math.round(free * model.h100Equivalent * 100) / 100.0));
+            previous = d;
+        }
+        return new Forecast(chip, model.h100Equivalent, start, end, unit, points);
+    }
+
+    @GET
+    @Path("/forecast")
+    @Produces("text/csv")
+    @Transactional
+    public Response forecastCsv(@RestQuery String chip, @RestQuery String from, @RestQuery String to,
+                                @RestQuery String step) throws JsonProcessingException {
+        Forecast f = forecast(chip, from, to, step);
+        CsvSchema schema = CSV.schemaFor(ForecastPoint.class).withHeader();
+        String body = CSV.writer(schema).writeValueAsString(f.points());
+        return Response.ok(body, "text/csv")
+                .header("Content-Disposition", "attachment; filename=\"forecast-" + f.chip() + ".csv\"").build();
+    }
+
+    @POST
+    @Path("/runway")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    public RunwayView runway(@Valid @NotNull RunwayRequest body) {
+        LocalDate today = LocalDate.now(clock);
+        Runway.Supply s;
+        String unit;
+        if (body.chip() != null && !body.chip().isBlank()) {
+            ChipModel.requireIn("chip", body.chip());
+            SupplyTimeline t = supply.load(body.chip(), today, END_OF_TIME);
+            s = new Runway.Supply() {
+                public double at(LocalDate date) {
+                    return t.free(date);
+                }
+
+                public NavigableSet<LocalDate> changes() {
+                    return t.changes();
+                }
+            };
+            unit = "chips";
+        } else {
+            List<ChipModel> models = ChipModel.listAll();
+            List<SupplyTimeline> timelines = models.stream().map(m -> supply.load(m.id, today, END_OF_TIME)).toList();
+            s = new Runway.Supply() {
+                public double at(LocalDate date) {
+                    double sum = 0;
+                    for (int i = 0; i < models.size(); i++) {
+                        sum += timelines.get(i).free(date) * models.get(i).h100Equivalent;
+                    }
+                    return sum;
+                }
+
+                public NavigableSet<LocalDate> changes() {
+                    TreeSet<LocalDate> all = new TreeSet<>();
+                    timelines.forEach(t -> all.addAll(t.changes()));
+                    return all;
+                }
+            };
+            unit = "h100Equivalent";
+        }
+        List<Runway.Step> demand = body.demand().stream().map(d -> new Runway.Step(d.from(), d.chips())).toList();
+        Runway.Result r = Runway.compute(s, demand, today);
+        return new RunwayView(body.chip(), unit, r.coveredUntil() == null, r.coveredUntil(), r.shortfalls(), r.horizon());
+    }
+
+    /** Quotas in force now or later, deliveries still to come, and chip weights (see docs/api.md). */
+    @GET
+    @Path("/availability")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    public Availability availability() {
+        LocalDate today = LocalDate.now(clock);
+        List<QuotaView> quotas = Quota.<Quota>list("validTo is null or validTo > ?1",
+                Sort.by("team").and("chipId").and("validFrom"), today).stream().map(QuotaView::of).toList();
+        List<DeliveryEntry> deliveries = Delivery.<Delivery>list("state not in ?1",
+                        Sort.by("scheduledDate").and("id"),
+                        List.of(dev.tessera.inventory.orders.DeliveryState.RECEIVED,
+                                dev.tessera.inventory.orders.DeliveryState.CANCELLED)).stream()
+                .map(d -> new DeliveryEntry(d.id, d.chipId, d.quantity, d.remaining(), d.scheduledDate,
+                        d.state.name(), d.siteId)).toList();
+        List<ChipEntry> chips = ChipModel.<ChipModel>listAll(Sort.by("id")).stream()
+                .map(c -> new ChipEntry(c.id, c.h100Equivalent)).toList();
+        return new Availability(Instant.now(clock), quotas, deliveries, chips);
+    }
+
+    private static LocalDate date(String field, String text, LocalDate fallback) {
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            return LocalDate.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, "'" + text + "' is not a date (YYYY-MM-DD)");
+        }
+    }
+
+    private static Step step(String text) {
+        if (text == null || text.isBlank()) {
+            return Step.WEEK;
+        }
+        try {
+            return Step.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("step", "'" + text + "' is not one of day, week, month");
+        }
+    }
+
+    /** The n-th point counted from the start, so monthly points do not drift after a short month. */
+    private static LocalDate advance(LocalDate start, Step step, int n) {
+        return switch (step) {
+            case DAY -> start.plusDays(n);
+            case WEEK -> start.plusWeeks(n);
+            case MONTH -> start.plusMonths(n);
+        };
+    }
+}

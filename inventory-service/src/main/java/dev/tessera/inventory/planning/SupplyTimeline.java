@@ -1,0 +1,101 @@
+package dev.tessera.inventory.planning;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Supply of one chip model over time, as step functions of dates: units on hand (stock now plus
+ * deliveries scheduled by then and not cancelled) and units reserved ({@code [from, to)} holds).
+ * Pure: the caller reads the database, this answers questions about it.
+ */
+public final class SupplyTimeline {
+
+    /** A reservation, or several with the same period summed. */
+    public record Hold(LocalDate from, LocalDate to, int quantity) {
+    }
+
+    /** The first date in a window where holds would exceed what is on hand. */
+    public record Overbooking(LocalDate date, int onHand, int reserved) {
+    }
+
+    private final int stock;
+    private final NavigableMap<LocalDate, Integer> arrivedBy = new TreeMap<>();
+    private final NavigableMap<LocalDate, Integer> reservedFrom = new TreeMap<>();
+
+    /** {@code arrivals}: units still owed by scheduled date; dates in the past count as due now. */
+    public SupplyTimeline(int stock, Map<LocalDate, Integer> arrivals, List<Hold> holds) {
+        this.stock = stock;
+        int sum = 0;
+        for (Map.Entry<LocalDate, Integer> e : new TreeMap<>(arrivals).entrySet()) {
+            sum += e.getValue();
+            arrivedBy.put(e.getKey(), sum);
+        }
+        TreeMap<LocalDate, Integer> delta = new TreeMap<>();
+        for (Hold h : holds) {
+            delta.merge(h.from(), h.quantity(), Integer::sum);
+            delta.merge(h.to(), -h.quantity(), Integer::sum);
+        }
+        int level = 0;
+        for (Map.Entry<LocalDate, Integer> e : delta.entrySet()) {
+            level += e.getValue();
+            reservedFrom.put(e.getKey(), level);
+        }
+    }
+
+    public int stock() {
+        return stock;
+    }
+
+    /** Units expected on hand at {@code date}: stock plus deliveries scheduled on or before it. */
+    public int onHand(LocalDate date) {
+        Map.Entry<LocalDate, Integer> e = arrivedBy.floorEntry(date);
+        return stock + (e == null ? 0 : e.getValue());
+    }
+
+    public int reserved(LocalDate date) {
+        Map.Entry<LocalDate, Integer> e = reservedFrom.floorEntry(date);
+        return e == null ? 0 : e.getValue();
+    }
+
+    public int free(LocalDate date) {
+        return onHand(date) - reserved(date);
+    }
+
+    /** Units scheduled after {@code after} (exclusive; null = since ever) up to {@code until} inclusive. */
+    public int arriving(LocalDate after, LocalDate until) {
+        Map.Entry<LocalDate, Integer> end = arrivedBy.floorEntry(until);
+        Map.Entry<LocalDate, Integer> start = after == null ? null : arrivedBy.floorEntry(after);
+        return (end == null ? 0 : end.getValue()) - (start == null ? 0 : start.getValue());
+    }
+
+    /** Dates on which on-hand or reserved units change. */
+    public TreeSet<LocalDate> changes() {
+        TreeSet<LocalDate> dates = new TreeSet<>(arrivedBy.keySet());
+        dates.addAll(reservedFrom.keySet());
+        return dates;
+    }
+
+    /**
+     * Whether holding {@code extra} more units over {@code [from, to)} overbooks. On-hand only grows
+     * with time, so it suffices to test {@code from} and each date inside where reservations rise.
+     */
+    public Optional<Overbooking> overbooking(LocalDate from, LocalDate to, int extra) {
+        List<LocalDate> points = new ArrayList<>();
+        points.add(from);
+        points.addAll(reservedFrom.subMap(from, false, to, false).keySet());
+        for (LocalDate p : points) {
+            int reserved = reserved(p);
+            int onHand = onHand(p);
+            if (reserved + extra > onHand) {
+                return Optional.of(new Overbooking(p, onHand, reserved));
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.tessera.inventory;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class CatalogAndErrorsTest {
+
+    @Test
+    void createsAndReadsChipModelsAndSites() {
+        String chip = Fixtures.unique("h800");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("id", chip, "vendor", "NVIDIA", "name", "H800 SXM", "h100Equivalent", 0.75))
+                .post("/api/v1/chip-models")
+                .then().statusCode(201).header("Location", containsString("/api/v1/chip-models/" + chip))
+                .body("h100Equivalent", equalTo(0.75f));
+        given().get("/api/v1/chip-models/" + chip).then().statusCode(200).body("name", equalTo("H800 SXM"));
+        given().get("/api/v1/chip-models").then().statusCode(200).body("id", hasItem(chip));
+
+        String site = Fixtures.unique("bj-dc");
+        given().contentType(ContentType.JSON).body(Map.of("id", site, "name", "Beijing DC 1", "kind", "WAREHOUSE"))
+                .post("/api/v1/sites").then().statusCode(201).body("kind", equalTo("WAREHOUSE"));
+        given().get("/api/v1/sites/" + site).then().statusCode(200).body("name", equalTo("Beijing DC 1"));
+    }
+
+    @Test
+    void duplicateIdIsAConflict() {
+        String chip = Fixtures.chip(1.0);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("id", chip, "vendor", "NVIDIA", "name", "again", "h100Equivalent", 1.0))
+                .post("/api/v1/chip-models")
+                .then().statusCode(409).contentType("application/problem+json").body("detail", containsString(chip));
+    }
+
+    @Test
+    void validationFailuresNameTheFields() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("id", "Bad Id", "vendor", "", "name", "x", "h100Equivalent", -1))
+                .post("/api/v1/chip-models")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("status", equalTo(400))
+                .body("type", startsWith("https://tessera.dev/problems/"))
+                .body("title", equalTo("Invalid request"))
+                .body("errors.field", hasItem("id"))
+                .body("errors.field", hasItem("vendor"))
+                .body("errors.field", hasItem("h100Equivalent"));
+    }
+
+    @Test
+    void unreadableBodiesAreClientErrors() {
+        given().contentType(ContentType.JSON).body("{\"id\": ")
+                .post("/api/v1/sites").then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(Map.of("id", "x1", "name", "n", "kind", "CASTLE"))
+                .post("/api/v1/sites").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("kind"))
+                .body("errors[0].message", containsString("DATACENTER"));
+        given().contentType(ContentType.JSON).body("")
+                .post("/api/v1/sites").then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("[1,2]")
+                .post("/api/v1/sites").then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.TEXT).body("hello")
+                .post("/api/v1/sites").then().statusCode(415).contentType("application/problem+json");
+    }
+
+    @Test
+    void unknownThingsAre404sThatNameThem() {
+        given().get("/api/v1/chip-models/no-such-chip").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("no-such-chip"));
+        given().get("/api/v1/stock?chip=no-such-chip").then().statusCode(404)
+                .body("detail", containsString("no-such-chip"));
+        given().get("/api/v1/deliveries/999999999").then().statusCode(404).contentType("application/problem+json");
+        given().get("/api/v1/deliveries/abc").then().statusCode(404).contentType("application/problem+json");
+        given().get("/api/v1/nowhere").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void platformEndpointsAreOn() {
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200);
+    }
+}
