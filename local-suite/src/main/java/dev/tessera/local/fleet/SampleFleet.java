@@ -43,7 +43,7 @@ public final class SampleFleet {
             new PoolSpec("a800-a", "a800", "NVIDIA-A800-SXM4-80GB", NVIDIA_GPU, 6, 8, "a800-a"),
             new PoolSpec("a800-b", null, "NVIDIA-A800-SXM4-80GB", NVIDIA_GPU, 2, 8, "a800-b"),
             new PoolSpec("ascend-a", "ascend-910b", null, ASCEND, 12, 8, "ascend-a"),
-            new PoolSpec("v100-old", "v100m32", "Tesla-V100-SXM2-32GB", NVIDIA_GPU, 8, 8, "v100-old"));
+            new PoolSpec("v100-old", "v100", "Tesla-V100-SXM2-32GB", NVIDIA_GPU, 8, 8, "v100-old"));
 
     private SampleFleet() {
     }

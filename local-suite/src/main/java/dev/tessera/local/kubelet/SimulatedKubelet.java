@@ -41,6 +41,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     /** Simulated run time of a worker whose job has no estimate yet. */
     static final Duration DEFAULT_RUN_TIME = Duration.ofHours(6);
     private static final double DAY_SECONDS = 86_400;
+    static final String PLANNED_NODE = "tessera.dev/planned-node";
 
     private final KubernetesClient client;
     private final KubeletSettings settings;
@@ -138,7 +139,13 @@ public final class SimulatedKubelet implements AutoCloseable {
     private void bind(Pod pod, List<Node> nodes, Map<String, Map<String, Long>> used, Instant now) {
         Map<String, String> selector = pod.getSpec().getNodeSelector() == null ? Map.of() : pod.getSpec().getNodeSelector();
         Map<String, Long> wanted = requests(pod);
-        for (Node node : nodes) {
+        // the operator annotates the node the scheduler planned; a real scheduler would honour it through affinity
+        String planned = pod.getMetadata().getAnnotations() == null ? null : pod.getMetadata().getAnnotations().get(PLANNED_NODE);
+        List<Node> candidates = new ArrayList<>(nodes);
+        if (planned != null) {
+            candidates.sort(Comparator.comparing((Node n) -> !n.getMetadata().getName().equals(planned)));
+        }
+        for (Node node : candidates) {
             Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
             if (!selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
                 continue;

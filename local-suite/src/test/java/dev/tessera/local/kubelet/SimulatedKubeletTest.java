@@ -72,6 +72,15 @@ class SimulatedKubeletTest {
     }
 
     @Test
+    void prefersTheNodeTheSchedulerPlanned() {
+        SimulatedKubelet kubelet = new SimulatedKubelet(client, new KubeletSettings(1, Map.of(), 1));
+        client.pods().inNamespace("default").resource(new PodBuilder(worker("p-s0-w0", "h800-a", SampleFleet.NVIDIA_GPU, 8))
+                .editMetadata().addToAnnotations(SimulatedKubelet.PLANNED_NODE, "h800-a-002").endMetadata().build()).update();
+        kubelet.tick(T0);
+        assertThat(get("p-s0-w0").getSpec().getNodeName()).isEqualTo("h800-a-002");
+    }
+
+    @Test
     void succeedsAfterTheScaledRunTime() {
         SimulatedKubelet kubelet = new SimulatedKubelet(client, new KubeletSettings(3600, Map.of(), 1));
         worker("b-s0-w0", "h800-a", SampleFleet.NVIDIA_GPU, 8);
