@@ -1,0 +1,98 @@
+package dev.tessera.scheduler.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+import java.time.LocalDate;
+import java.util.List;
+
+/** The request and answer bodies of the REST contract (DESIGN.md and docs/api.md). */
+public final class Dtos {
+
+    /** Upper bounds keep chip arithmetic far from overflow; no real job comes near them. */
+    static final int MAX_COUNT = 100_000;
+
+    private Dtos() {
+    }
+
+    public record NodeDto(@NotBlank String name, @NotNull @Min(0) @Max(MAX_COUNT) Integer chips) {
+    }
+
+    public record PoolDto(@NotBlank String name, @NotBlank String chip, @NotNull List<@NotNull @Valid NodeDto> nodes) {
+    }
+
+    public record PoolsRequest(@NotNull List<@NotNull @Valid PoolDto> pools) {
+    }
+
+    public record NodeView(String name, int chips, int allocated) {
+    }
+
+    public record PoolView(String name, String chip, List<NodeView> nodes, int capacity, int allocated, int free) {
+    }
+
+    public record WorkloadDto(String profile,
+            @Pattern(regexp = "Low|Medium|High", message = "must be Low, Medium or High") String communication,
+            @PositiveOrZero Double parametersBillions, @PositiveOrZero Long totalSteps) {
+    }
+
+    public record PlacementRequestDto(
+            @NotBlank @Size(max = 253) @Pattern(regexp = "[^/]+", message = "must not contain '/'") String jobId,
+            String namespace, String name, String queue, Integer priority,
+            @NotNull @Min(1) @Max(MAX_COUNT) Integer shards,
+            @Min(1) @Max(MAX_COUNT) Integer minShards,
+            @NotNull @Min(1) @Max(MAX_COUNT) Integer chipsPerShard,
+            @Min(1) @Max(MAX_COUNT) Integer tensorParallel,
+            List<@NotBlank String> allowedChips, List<@NotBlank String> preferredChips,
+            @Pattern(regexp = "Allowed|SingleType", message = "must be Allowed or SingleType") String mixing,
+            @Valid WorkloadDto workload) {
+    }
+
+    public record NodeShareDto(@NotBlank String name, @NotNull @Min(0) @Max(MAX_COUNT) Integer chips) {
+    }
+
+    public record ShardDto(@NotNull @Min(0) Integer index, @NotBlank String pool, @NotBlank String chip,
+            @NotNull @Min(1) @Max(MAX_COUNT) Integer chips, @NotNull List<@NotNull @Valid NodeShareDto> nodes,
+            Double batchShare) {
+    }
+
+    public record EstimateDto(double stepsPerSecond, double h100Equivalent) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PlacementAnswer(String jobId, String state, List<ShardDto> shards, EstimateDto estimate,
+            List<String> preempted, List<String> explanation, List<ReasonDto> reasons, LocalDate earliestStart) {
+    }
+
+    public record ReasonDto(String reason, String message) {
+    }
+
+    public record ReplacementRequest(@NotNull @Min(0) Integer shard, List<@NotBlank String> avoidPools) {
+    }
+
+    /** A bound placement as the operator re-tells it after a restart (the shape of the 201 answer plus the job's spec). */
+    public record SyncedPlacement(@NotBlank @Pattern(regexp = "[^/]+", message = "must not contain '/'") String jobId,
+            String namespace, String name, String queue, Integer priority,
+            @NotNull @Min(1) @Max(MAX_COUNT) Integer chipsPerShard, @Min(1) @Max(MAX_COUNT) Integer tensorParallel,
+            @Min(1) @Max(MAX_COUNT) Integer wantedShards, @Min(1) @Max(MAX_COUNT) Integer minShards,
+            List<@NotBlank String> allowedChips, List<@NotBlank String> preferredChips,
+            @Pattern(regexp = "Allowed|SingleType", message = "must be Allowed or SingleType") String mixing,
+            @Valid WorkloadDto workload, @NotNull @Size(min = 1) List<@NotNull @Valid ShardDto> shards) {
+    }
+
+    public record LedgerSyncRequest(@NotNull List<@NotNull @Valid PoolDto> pools,
+            @NotNull List<@NotNull @Valid SyncedPlacement> placements) {
+    }
+
+    public record LedgerSyncAnswer(String state, int pools, int placements, List<String> conflicts) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LedgerView(String state, String syncedAt, int pools, int placements, List<PlacementAnswer> entries) {
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tessera.scheduler.api;
+
+import dev.tessera.scheduler.api.Dtos.LedgerSyncAnswer;
+import dev.tessera.scheduler.api.Dtos.LedgerSyncRequest;
+import dev.tessera.scheduler.api.Dtos.LedgerView;
+import dev.tessera.scheduler.api.Dtos.PlacementAnswer;
+import dev.tessera.scheduler.api.Dtos.SyncedPlacement;
+import dev.tessera.scheduler.catalog.ChipCatalog;
+import dev.tessera.scheduler.engine.Placement;
+import dev.tessera.scheduler.engine.PlacementEngine;
+import dev.tessera.scheduler.engine.PlacementRequest;
+import dev.tessera.scheduler.engine.Pool;
+import dev.tessera.scheduler.ledger.Ledger;
+import dev.tessera.scheduler.ledger.LedgerService;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The restart protocol: after a start the operator re-tells pools and bound placements in one step. */
+@Path("/api/v1/ledger")
+@Produces(MediaType.APPLICATION_JSON)
+public class LedgerResource {
+
+    @Inject
+    LedgerService ledgers;
+
+    @Inject
+    ChipCatalog catalog;
+
+    @Inject
+    PlacementEngine engine;
+
+    @Inject
+    Clock clock;
+
+    @PUT
+    @Consumes(MediaType.APPLICATION_JSON)
+    public LedgerSyncAnswer sync(@NotNull @Valid LedgerSyncRequest body) {
+        List<Pool> pools = Wire.pools(body.pools(), "pools", catalog);
+        List<Problem.FieldError> errors = new ArrayList<>();
+        List<Placement> placements = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < body.placements().size(); i++) {
+            SyncedPlacement sp = body.placements().get(i);
+            if (!ids.add(sp.jobId())) {
+                errors.add(new Problem.FieldError("placements[" + i + "].jobId", "job '" + sp.jobId() + "' appears twice"));
+                continue;
+            }
+            PlacementRequest r = Wire.request(sp, i, errors);
+            placements.add(engine.rebalance(r, Wire.shards(sp.shards()),
+                    List.of("Re-told by the operator after a scheduler restart.")));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation(errors);
+        }
+        Ledger.SyncResult result = ledgers.ledger().sync(pools, placements, clock.instant());
+        return new LedgerSyncAnswer("Synced", result.pools(), result.placements(), result.conflicts());
+    }
+
+    @GET
+    public LedgerView get() {
+        Ledger ledger = ledgers.ledger();
+        List<PlacementAnswer> entries = ledger.snapshot().placements().stream()
+                .map(p -> Wire.placed(p, ledger.preempted(p.jobId()))).toList();
+        return new LedgerView(ledger.synced() ? "Synced" : "Unsynced",
+                ledger.syncedAt() == null ? null : ledger.syncedAt().toString(), ledger.snapshot().pools().size(),
+                entries.size(), entries);
+    }
+}

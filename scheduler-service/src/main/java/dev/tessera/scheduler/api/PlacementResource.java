@@ -1,0 +1,108 @@
+package dev.tessera.scheduler.api;
+
+import dev.tessera.scheduler.api.Dtos.PlacementAnswer;
+import dev.tessera.scheduler.api.Dtos.PlacementRequestDto;
+import dev.tessera.scheduler.api.Dtos.ReplacementRequest;
+import dev.tessera.scheduler.catalog.ChipCatalog;
+import dev.tessera.scheduler.engine.Decision;
+import dev.tessera.scheduler.engine.Placement;
+import dev.tessera.scheduler.engine.PlacementRequest;
+import dev.tessera.scheduler.inventory.AvailabilityCache;
+import dev.tessera.scheduler.ledger.Ledger;
+import dev.tessera.scheduler.ledger.LedgerService;
+import dev.tessera.scheduler.ledger.LedgerUnsyncedException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+@Path("/api/v1/placements")
+@Produces(MediaType.APPLICATION_JSON)
+public class PlacementResource {
+
+    @Inject
+    LedgerService ledgers;
+
+    @Inject
+    ChipCatalog catalog;
+
+    @Inject
+    AvailabilityCache availability;
+
+    @Inject
+    MeterRegistry registry;
+
+    /** 201 with the placement, or 202 with why the job waits; the same job again answers the same placement. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response place(@NotNull @Valid PlacementRequestDto body) {
+        PlacementRequest request = Wire.request(body, catalog);
+        String note = availability.degradedNote();
+        Timer.Sample sample = Timer.start(registry);
+        Decision d = ledgers.ledger().place(request, note == null ? List.of() : List.of(note));
+        String state = d instanceof Decision.Placed ? "placed" : "pending";
+        sample.stop(registry.timer("tessera.placement.duration", "state", state));
+        if (d instanceof Decision.Placed placed) {
+            return Response.created(URI.create("/api/v1/placements/" + request.jobId()))
+                    .entity(Wire.placed(placed.placement(), placed.preempted())).build();
+        }
+        return Response.accepted(Wire.pending((Decision.Pending) d)).build();
+    }
+
+    @GET
+    @Path("/{jobId}")
+    public PlacementAnswer get(@PathParam("jobId") String jobId) {
+        Ledger ledger = ledgers.ledger();
+        Placement p = ledger.placement(jobId)
+                .orElseThrow(() -> ProblemException.notFound("No placement for job " + jobId + "."));
+        return Wire.placed(p, ledger.preempted(jobId));
+    }
+
+    /** Releases the job's chips; 204 also when the job is unknown. */
+    @DELETE
+    @Path("/{jobId}")
+    public Response release(@PathParam("jobId") String jobId) {
+        ledgers.ledger().release(jobId);
+        return Response.noContent().build();
+    }
+
+    /** Moves one shard to another pool; 409 when no pool can take it. */
+    @POST
+    @Path("/{jobId}/replacements")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public PlacementAnswer replace(@PathParam("jobId") String jobId, @NotNull @Valid ReplacementRequest body) {
+        Ledger ledger = ledgers.ledger();
+        if (!ledger.synced()) {
+            throw new LedgerUnsyncedException();
+        }
+        Placement p = ledger.placement(jobId)
+                .orElseThrow(() -> ProblemException.notFound("No placement for job " + jobId + "."));
+        if (p.shards().stream().noneMatch(s -> s.index() == body.shard())) {
+            throw ProblemException.validation(List.of(new Problem.FieldError("shard",
+                    "job " + jobId + " has no shard " + body.shard())));
+        }
+        Optional<Placement> moved;
+        try {
+            moved = ledger.replace(jobId, body.shard(), body.avoidPools() == null ? List.of() : body.avoidPools());
+        } catch (NoSuchElementException e) {
+            throw ProblemException.notFound(e.getMessage());
+        }
+        Placement m = moved.orElseThrow(() -> ProblemException.conflict("no-replacement",
+                "No other pool can take shard " + body.shard() + " of job " + jobId + " now."));
+        return Wire.placed(m, ledger.preempted(jobId));
+    }
+}

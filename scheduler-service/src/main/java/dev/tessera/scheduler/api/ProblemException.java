@@ -1,0 +1,41 @@
+package dev.tessera.scheduler.api;
+
+import java.util.List;
+
+/** A client-facing failure with its problem type; mapped in one place by {@link ProblemMappers}. */
+public class ProblemException extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+
+    public ProblemException(int status, String type, String title, String detail, List<Problem.FieldError> errors) {
+        super(detail);
+        this.status = status;
+        this.type = type;
+        this.title = title;
+        this.errors = errors;
+    }
+
+    public static ProblemException validation(List<Problem.FieldError> errors) {
+        return new ProblemException(400, "validation", "Invalid request",
+                "The request has " + errors.size() + " invalid field" + (errors.size() == 1 ? "" : "s") + ".", errors);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "not-found", "Not found", detail, null);
+    }
+
+    public static ProblemException conflict(String type, String detail) {
+        return new ProblemException(409, type, "Conflict", detail, null);
+    }
+
+    public Problem problem() {
+        return new Problem(Problem.TYPE_BASE + type, title, status, getMessage(), errors);
+    }
+
+    public int status() {
+        return status;
+    }
+}

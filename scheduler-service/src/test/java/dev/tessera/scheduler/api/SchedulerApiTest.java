@@ -1,0 +1,310 @@
+package dev.tessera.scheduler.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import dev.tessera.scheduler.inventory.AvailabilityCache;
+import dev.tessera.scheduler.ledger.LedgerService;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(InventoryStub.class)
+class SchedulerApiTest {
+
+    /** 10 nodes: 5 of a100 x 8 and 5 of h800 x 8, so room for exactly 10 single-node shards of 8. */
+    static final String POOLS = """
+            [{"name": "a100-a", "chip": "a100", "nodes": [
+               {"name": "a-1", "chips": 8}, {"name": "a-2", "chips": 8}, {"name": "a-3", "chips": 8},
+               {"name": "a-4", "chips": 8}, {"name": "a-5", "chips": 8}]},
+             {"name": "h800-a", "chip": "NVIDIA-H800", "nodes": [
+               {"name": "h-1", "chips": 8}, {"name": "h-2", "chips": 8}, {"name": "h-3", "chips": 8},
+               {"name": "h-4", "chips": 8}, {"name": "h-5", "chips": 8}]}]
+            """;
+
+    @Inject
+    LedgerService ledgers;
+
+    @Inject
+    AvailabilityCache availability;
+
+    @BeforeEach
+    void freshSyncedScheduler() {
+        InventoryStub.down = false;
+        InventoryStub.body = "{\"quotas\":[],\"deliveries\":[]}";
+        availability.refresh();
+        ledgers.restart();
+        given().contentType(ContentType.JSON).body("{\"pools\": " + POOLS + ", \"placements\": []}")
+                .put("/api/v1/ledger").then().statusCode(200).body("state", equalTo("Synced"));
+    }
+
+    @AfterEach
+    void inventoryBack() {
+        InventoryStub.down = false;
+    }
+
+    static String job(String id, int shards, int minShards, String extra) {
+        return """
+                {"jobId": "%s", "namespace": "llm", "name": "%s", "queue": "llm-core", "priority": 10,
+                 "shards": %d, "minShards": %d, "chipsPerShard": 8, "tensorParallel": 8,
+                 "workload": {"communication": "High", "parametersBillions": 7, "totalSteps": 1000}%s}
+                """.formatted(id, id, shards, minShards, extra);
+    }
+
+    static Response post(String body) {
+        return given().contentType(ContentType.JSON).body(body).post("/api/v1/placements");
+    }
+
+    /** Chips booked per node over every placement in the ledger must never exceed the node. */
+    static void assertNoChipGivenTwice() {
+        JsonPath ledger = given().get("/api/v1/ledger").then().statusCode(200).extract().jsonPath();
+        Map<String, Integer> booked = new HashMap<>();
+        List<Map<String, Object>> entries = ledger.getList("entries");
+        for (Map<String, Object> e : entries) {
+            for (Map<String, Object> shard : (List<Map<String, Object>>) e.get("shards")) {
+                for (Map<String, Object> n : (List<Map<String, Object>>) shard.get("nodes")) {
+                    booked.merge((String) n.get("name"), (Integer) n.get("chips"), Integer::sum);
+                }
+            }
+        }
+        booked.forEach((node, chips) -> assertThat(chips).as("chips booked on " + node).isLessThanOrEqualTo(8));
+        given().get("/api/v1/pools").then().body("free.every { it >= 0 }", equalTo(true));
+    }
+
+    @Test
+    void catalogListsChipModelsWithFiguresAndConfidence() {
+        given().get("/api/v1/catalog").then().statusCode(200)
+                .body("find { it.id == 'h800' }.interconnectGBps", equalTo(400.0f))
+                .body("find { it.id == 'h800' }.resourceName", equalTo("nvidia.com/gpu"))
+                .body("find { it.id == 'ascend-910b' }.resourceName", equalTo("huawei.com/Ascend910"))
+                .body("find { it.id == 'ascend-910b' }.confidence", equalTo("LOW"))
+                .body("find { it.id == 'kunlun-p800' }.confidence", equalTo("UNCONFIRMED"))
+                .body("find { it.id == 'v100m32' }.aliases", hasItem("Tesla-V100-SXM2-32GB"))
+                .body("id", hasItem("dcu-z100"));
+    }
+
+    @Test
+    void poolsAcceptAliasesAndReportFreeChips() {
+        given().get("/api/v1/pools").then().statusCode(200)
+                .body("find { it.name == 'h800-a' }.chip", equalTo("h800"))
+                .body("find { it.name == 'h800-a' }.capacity", equalTo(40));
+        post(job("j1", 1, 1, ", \"allowedChips\": [\"h800\"]")).then().statusCode(201);
+        given().get("/api/v1/pools").then()
+                .body("find { it.name == 'h800-a' }.allocated", equalTo(8))
+                .body("find { it.name == 'h800-a' }.free", equalTo(32));
+    }
+
+    @Test
+    void aPlacementIsAnsweredOnceAndTheSameAgain() {
+        Response first = post(job("same", 2, 2, ""));
+        first.then().statusCode(201).header("Location", endsWith("/api/v1/placements/same"))
+                .body("state", equalTo("Placed")).body("shards", hasSize(2))
+                .body("estimate.h100Equivalent", notNullValue()).body("explanation.size()", org.hamcrest.Matchers.greaterThan(1));
+        Response again = post(job("same", 2, 2, ""));
+        again.then().statusCode(201);
+        assertThat(again.jsonPath().getList("shards").toString()).isEqualTo(first.jsonPath().getList("shards").toString());
+        given().get("/api/v1/pools").then().body("allocated.sum()", equalTo(16));
+
+        given().get("/api/v1/placements/same").then().statusCode(200).body("shards", hasSize(2));
+        given().delete("/api/v1/placements/same").then().statusCode(204);
+        given().delete("/api/v1/placements/same").then().statusCode(204);
+        given().get("/api/v1/placements/same").then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404)).body("title", notNullValue());
+    }
+
+    @Test
+    void thirtyTwoConcurrentRequestsGetTenPlacementsAndNoChipTwice() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            String body = job("c" + i, 1, 1, "");
+            Callable<Integer> call = () -> {
+                start.await();
+                return post(body).statusCode();
+            };
+            answers.add(pool.submit(call));
+        }
+        start.countDown();
+        int placed = 0;
+        int pending = 0;
+        for (Future<Integer> f : answers) {
+            int status = f.get();
+            placed += status == 201 ? 1 : 0;
+            pending += status == 202 ? 1 : 0;
+        }
+        pool.shutdown();
+        assertThat(placed).isEqualTo(10);
+        assertThat(pending).isEqualTo(22);
+        assertNoChipGivenTwice();
+        given().get("/api/v1/pools").then().body("free.sum()", equalTo(0));
+    }
+
+    @Test
+    void afterARestartPlacementsWaitForTheSyncAndNoChipIsGivenTwice() {
+        String a = post(job("before-a", 3, 3, ", \"allowedChips\": [\"h800\"]")).then().statusCode(201).extract().asString();
+        String b = post(job("before-b", 2, 2, ", \"allowedChips\": [\"a100\"]")).then().statusCode(201).extract().asString();
+
+        ledgers.restart();
+        post(job("during", 1, 1, "")).then().statusCode(503).header("Retry-After", notNullValue())
+                .contentType("application/problem+json").body("type", endsWith("/ledger-unsynced"));
+        given().contentType(ContentType.JSON).body("{\"shard\": 0}").post("/api/v1/placements/before-a/replacements")
+                .then().statusCode(503).body("type", endsWith("/ledger-unsynced"));
+        given().get("/api/v1/ledger").then().statusCode(200).body("state", equalTo("Unsynced"));
+        given().delete("/api/v1/placements/unknown").then().statusCode(204);
+
+        // the operator re-tells what its TrainingJob statuses hold
+        String placements = "[" + synced(a, "h800") + "," + synced(b, "a100") + "]";
+        given().contentType(ContentType.JSON).body("{\"pools\": " + POOLS + ", \"placements\": " + placements + "}")
+                .put("/api/v1/ledger").then().statusCode(200)
+                .body("state", equalTo("Synced")).body("pools", equalTo(2)).body("placements", equalTo(2))
+                .body("conflicts", hasSize(0));
+
+        // 5 of 10 nodes are bound: exactly 5 more single-node shards fit, never a sixth
+        post(job("after", 8, 1, "")).then().statusCode(201).body("shards", hasSize(5));
+        post(job("after-2", 1, 1, "")).then().statusCode(202).body("reasons.reason", hasItem("InsufficientCapacity"));
+        post(job("before-a", 3, 3, "")).then().statusCode(201).body("explanation", hasItem(containsString("Re-told")));
+        assertNoChipGivenTwice();
+    }
+
+    /** A 201 answer turned into a sync entry, as the operator builds it from the TrainingJob status. */
+    private static String synced(String answer, String chip) {
+        JsonPath p = JsonPath.from(answer);
+        return """
+                {"jobId": "%s", "namespace": "llm", "name": "%s", "queue": "llm-core", "priority": 10,
+                 "chipsPerShard": 8, "tensorParallel": 8, "workload": {"communication": "High", "parametersBillions": 7},
+                 "shards": %s}""".formatted(p.getString("jobId"), p.getString("jobId"),
+                new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(p.getList("shards")).toString());
+    }
+
+    @Test
+    void aSyncWithPlacementsThatNoLongerFitBooksThemAndNamesTheConflicts() {
+        String over = """
+                {"pools": [{"name": "p", "chip": "a100", "nodes": [{"name": "n1", "chips": 8}]}],
+                 "placements": [
+                  {"jobId": "x", "chipsPerShard": 8, "shards": [{"index": 0, "pool": "p", "chip": "a100", "chips": 8,
+                    "nodes": [{"name": "n1", "chips": 8}]}]},
+                  {"jobId": "y", "chipsPerShard": 8, "shards": [{"index": 0, "pool": "p", "chip": "a100", "chips": 8,
+                    "nodes": [{"name": "n1", "chips": 8}]}]},
+                  {"jobId": "z", "chipsPerShard": 8, "shards": [{"index": 0, "pool": "gone", "chip": "a100", "chips": 8,
+                    "nodes": [{"name": "gone-1", "chips": 8}]}]}]}
+                """;
+        given().contentType(ContentType.JSON).body(over).put("/api/v1/ledger").then().statusCode(200)
+                .body("conflicts", hasItem("x")).body("conflicts", hasItem("y")).body("conflicts", hasItem("z"));
+        // equal priority cannot preempt: the over-booked node is not handed out again
+        post(job("new", 1, 1, "").replace("\"priority\": 10", "\"priority\": 0")).then().statusCode(202);
+    }
+
+    @Test
+    void badInputIsA400ProblemWithFieldErrors() {
+        given().contentType(ContentType.JSON).body("{\"jobId\": \"j\"}").post("/api/v1/placements").then().statusCode(400)
+                .contentType("application/problem+json").body("status", equalTo(400)).body("type", notNullValue())
+                .body("errors.field", hasItem("shards")).body("errors.field", hasItem("chipsPerShard"));
+        post(job("j", 2, 3, "")).then().statusCode(400).body("errors.field", hasItem("minShards"));
+        post(job("j", 1, 1, ", \"allowedChips\": [\"quantum-9000\"]")).then().statusCode(400)
+                .body("errors[0].field", equalTo("allowedChips[0]")).body("errors[0].message", containsString("unknown chip model"));
+        post(job("j", 1, 1, ", \"mixing\": \"Sometimes\"")).then().statusCode(400).body("errors.field", hasItem("mixing"));
+        given().contentType(ContentType.JSON).body("{\"jobId\": \"j\", \"shards\": 1, \"chipsPerShard\": 6, \"tensorParallel\": 4}")
+                .post("/api/v1/placements").then().statusCode(400).body("errors.field", hasItem("tensorParallel"));
+        given().contentType(ContentType.JSON).body("{\"jobId\": \"j\", \"shards\": \"many\", \"chipsPerShard\": 8}")
+                .post("/api/v1/placements").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("shards"));
+        given().contentType(ContentType.JSON).body("{not json").post("/api/v1/placements").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("").post("/api/v1/placements").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"pools\": [{\"name\": \"p\", \"chip\": \"nope\", \"nodes\": [{\"name\": \"n\", \"chips\": -1}]}]}")
+                .put("/api/v1/pools").then().statusCode(400)
+                .body("errors.field", hasItem("pools[0].nodes[0].chips"));
+        given().contentType(ContentType.JSON).body("{\"pools\": [{\"name\": \"p\", \"chip\": \"nope\", \"nodes\": []}]}")
+                .put("/api/v1/pools").then().statusCode(400).body("errors.field", hasItem("pools[0].chip"));
+        given().contentType(ContentType.JSON).body("{\"shard\": 0}").post("/api/v1/placements/missing/replacements")
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void pendingJobsGetReasonsAndTheDateChipsOnOrderLetThemRun() {
+        InventoryStub.body = """
+                {"generatedAt": "2026-11-22T08:00:00Z", "quotas": [],
+                 "deliveries": [{"id": 17, "chip": "h800", "quantity": 512, "remaining": 64,
+                                 "scheduledDate": "2099-02-15", "state": "DELAYED", "site": "bj-dc1"}]}""";
+        availability.refresh();
+        post(job("big", 12, 12, "")).then().statusCode(202).body("state", equalTo("Pending"))
+                .body("reasons.reason", hasItem("InsufficientCapacity")).body("reasons.reason", hasItem("WaitingForDelivery"))
+                .body("earliestStart", equalTo("2099-02-15"));
+        post(job("huge", 100, 100, "")).then().statusCode(202).body("earliestStart", nullValue());
+        given().get("/api/v1/placements/big").then().statusCode(404);
+    }
+
+    @Test
+    void higherPriorityJobsNameThePlacementsTheyPreempt() {
+        post(job("low", 10, 10, "").replace("\"priority\": 10", "\"priority\": 1")).then().statusCode(201);
+        post(job("high", 2, 2, "").replace("\"priority\": 10", "\"priority\": 50")).then().statusCode(201)
+                .body("preempted", equalTo(List.of("low")));
+        given().get("/api/v1/placements/low").then().statusCode(404);
+        assertNoChipGivenTwice();
+    }
+
+    @Test
+    void aShardMovesAwayFromAPoolOrIsRefusedWith409() {
+        String answer = post(job("mv", 1, 1, "")).then().statusCode(201).extract().asString();
+        String pool = JsonPath.from(answer).getString("shards[0].pool");
+        given().contentType(ContentType.JSON).body("{\"shard\": 0, \"avoidPools\": [\"" + pool + "\"]}")
+                .post("/api/v1/placements/mv/replacements").then().statusCode(200)
+                .body("shards[0].pool", org.hamcrest.Matchers.not(equalTo(pool))).body("shards[0].batchShare", equalTo(1.0f));
+        given().contentType(ContentType.JSON).body("{\"shard\": 0, \"avoidPools\": [\"a100-a\", \"h800-a\"]}")
+                .post("/api/v1/placements/mv/replacements").then().statusCode(409).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"shard\": 7}").post("/api/v1/placements/mv/replacements")
+                .then().statusCode(400).body("errors.field", hasItem("shard"));
+    }
+
+    @Test
+    void inventoryDownKeepsTheLastQuotasAndSaysSo() {
+        InventoryStub.body = """
+                {"quotas": [{"team": "owners", "chip": "a100", "quantity": 40, "from": null, "to": null}], "deliveries": []}""";
+        availability.refresh();
+        given().get("/q/health/ready").then().statusCode(200).body("checks[0].data.inventory", equalTo("ok"));
+
+        InventoryStub.down = true;
+        availability.refresh();
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'scheduler' }.data.inventory", equalTo("degraded"));
+        // a borrower fills the a100 pool; the owner's quota, last read before inventory went down, still reclaims it
+        post(job("borrower", 5, 5, ", \"queue\": \"guests\", \"allowedChips\": [\"a100\"]").replace("\"queue\": \"llm-core\", ", ""))
+                .then().statusCode(201).body("explanation", hasItem(containsString("Inventory is unreachable")));
+        post(job("owner", 1, 1, ", \"queue\": \"owners\", \"allowedChips\": [\"a100\"]").replace("\"queue\": \"llm-core\", ", "")
+                .replace("\"priority\": 10", "\"priority\": 0"))
+                .then().statusCode(201).body("preempted", equalTo(List.of("borrower")));
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() {
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/placements"));
+        post(job("m", 1, 1, "")).then().statusCode(201);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("tessera_placement_duration"));
+    }
+}
