@@ -147,8 +147,10 @@ public final class GavelBenchmark {
         for (SimulationResult run : report.runs()) {
             jct.add(run.outcomes().stream().filter(JobOutcome::finished).mapToDouble(JobOutcome::completionSeconds).toArray());
         }
-        Plots.write(file, "Gavel " + report.options().trace().getFileName(), report.runs(), "job completion time", jct,
-                3600, "hours");
+        String trace = "Gavel " + report.options().trace().getFileName();
+        Plots.save(file, List.of(
+                Plots.distribution(trace + ": job completion time", report.runs(), jct, 3600, "job completion time (hours)"),
+                Plots.allocation(trace + ": chips allocated", report.runs(), 3600, "hours")));
     }
 
     private static String h(double seconds) {

@@ -23,6 +23,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
 
 /**
  * Alibaba's heterogeneous GPU cluster replayed against the engine: does every task land on a GPU
@@ -154,15 +158,35 @@ public final class OpenbBenchmark {
         return json;
     }
 
+    /**
+     * Left: share of tasks placed on a model they allow, per task size, per policy (what a type
+     * constraint is worth at a glance); right: how full the fleet was over time.
+     */
     public static void plot(Report report, Path file) throws IOException {
-        List<double[]> delays = new ArrayList<>();
+        String title = "openb " + report.options().pods().getFileName();
+        CategoryChart placed = new CategoryChartBuilder().width(Plots.WIDTH).height(Plots.HEIGHT)
+                .title(title + ": tasks placed on an allowed model").xAxisTitle("GPUs the task asks for")
+                .yAxisTitle("share of tasks").build();
+        placed.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.0")
+                .setLegendPosition(Styler.LegendPosition.InsideNE);
         for (SimulationResult run : report.runs()) {
-            delays.add(run.outcomes().stream().filter(JobOutcome::placed).mapToDouble(JobOutcome::queueDelaySeconds)
-                    .toArray());
+            Map<Integer, int[]> bySize = new TreeMap<>();
+            for (JobOutcome o : run.outcomes()) {
+                int[] counts = bySize.computeIfAbsent(o.job().chips(), k -> new int[2]);
+                counts[0]++;
+                counts[1] += o.placed() && o.constraintViolations() == 0 ? 1 : 0;
+            }
+            List<String> sizes = new ArrayList<>();
+            List<Double> shares = new ArrayList<>();
+            bySize.forEach((size, counts) -> {
+                sizes.add(size + " (" + counts[0] + " tasks)");
+                shares.add((double) counts[1] / counts[0]);
+            });
+            placed.addSeries(run.policy(), sizes, shares);
         }
         boolean trace = report.options().arrivals() == OpenbTrace.Arrivals.TRACE;
-        Plots.write(file, "openb " + report.options().pods().getFileName(), report.runs(), "queueing delay", delays,
-                trace ? 3600 : 1, trace ? "hours" : "seconds");
+        Plots.save(file, List.of(placed, Plots.allocation(title + ": chips allocated", report.runs(),
+                trace ? 86400 : 1, trace ? "days" : "seconds, one task arrives per second")));
     }
 
     /** {@code [seconds, ratio]} pairs at evenly spaced times. */

@@ -3,60 +3,76 @@ package dev.tessera.bench.report;
 import dev.tessera.bench.sim.SimulationResult;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Draws a benchmark's figures into one PNG: a distribution per policy on the left, allocation over time on the right. */
+/** The charts of the benchmark's PNG: drawn side by side so one picture tells the story. */
 public final class Plots {
 
+    public static final int WIDTH = 800;
+    public static final int HEIGHT = 520;
     private static final int MAX_POINTS = 1500;
 
     private Plots() {
     }
 
     /**
-     * @param distributionTitle what the left chart shows, e.g. "Job completion time"
-     * @param values            per policy, the values whose distribution is drawn (same order as {@code runs})
-     * @param unitSeconds       seconds per unit of the x axes (3600 for hours)
+     * Empirical distribution per policy on a log axis.
+     *
+     * @param values      per policy, in the order of {@code runs}
+     * @param unitSeconds seconds per unit of the x axis (3600 for hours)
      */
-    public static void write(Path file, String title, List<SimulationResult> runs, String distributionTitle,
-                             List<double[]> values, double unitSeconds, String unitName) throws IOException {
-        System.setProperty("java.awt.headless", "true");
-        XYChart cdf = new XYChartBuilder().width(800).height(520).title(title + ": " + distributionTitle)
-                .xAxisTitle(distributionTitle + " (" + unitName + ", log scale)").yAxisTitle("share of jobs at or below")
-                .build();
-        cdf.getStyler().setXAxisLogarithmic(true);
-        cdf.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.0");
-        cdf.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-        XYChart allocation = new XYChartBuilder().width(800).height(520).title(title + ": chips allocated over time")
-                .xAxisTitle("simulated time (" + unitName + ")").yAxisTitle("allocated / all chips").build();
-        allocation.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.0");
-        allocation.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
+    public static XYChart distribution(String title, List<SimulationResult> runs, List<double[]> values,
+                                       double unitSeconds, String unitName) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(unitName + ", log scale").yAxisTitle("share of jobs at or below").build();
+        chart.getStyler().setXAxisLogarithmic(true).setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.0")
+                .setLegendPosition(Styler.LegendPosition.InsideNW);
         for (int p = 0; p < runs.size(); p++) {
-            SimulationResult run = runs.get(p);
-            double[] sorted = Arrays.stream(values.get(p)).map(v -> Math.max(v, 1.0) / unitSeconds).sorted().toArray();
+            // a log axis cannot show zero: anything under a second is drawn at one second
+            double floor = 1.0 / unitSeconds;
+            double[] sorted = Arrays.stream(values.get(p)).map(v -> Math.max(v / unitSeconds, floor)).sorted().toArray();
             if (sorted.length > 0) {
-                double[][] cdfPoints = cdfPoints(sorted);
-                XYSeries series = cdf.addSeries(run.policy(), cdfPoints[0], cdfPoints[1]);
-                series.setMarker(SeriesMarkers.NONE);
-            }
-            double[][] steps = stepPoints(run.allocationTimes(), run.allocationRatios(), unitSeconds);
-            if (steps[0].length > 0) {
-                XYSeries series = allocation.addSeries(run.policy(), steps[0], steps[1]);
+                double[][] points = cdfPoints(sorted);
+                XYSeries series = chart.addSeries(runs.get(p).policy(), points[0], points[1]);
                 series.setMarker(SeriesMarkers.NONE);
             }
         }
-        List<Chart<?, ?>> charts = new ArrayList<>();
-        charts.add(cdf);
-        charts.add(allocation);
-        BitmapEncoder.saveBitmap(charts, 1, 2, stripPng(file), BitmapEncoder.BitmapFormat.PNG);
+        return chart;
+    }
+
+    /** Allocated over all chips, against simulated time. */
+    public static XYChart allocation(String title, List<SimulationResult> runs, double unitSeconds, String unitName) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("simulated time (" + unitName + ")").yAxisTitle("allocated / all chips").build();
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.0")
+                .setXAxisDecimalPattern("#,##0").setLegendPosition(Styler.LegendPosition.InsideSE);
+        for (SimulationResult run : runs) {
+            double[][] steps = stepPoints(run.allocationTimes(), run.allocationRatios(), unitSeconds);
+            if (steps[0].length > 0) {
+                XYSeries series = chart.addSeries(run.policy(), steps[0], steps[1]);
+                series.setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return chart;
+    }
+
+    /** Writes the charts side by side into one PNG. */
+    public static void save(Path file, List<? extends Chart<?, ?>> charts) throws IOException {
+        String name = file.toString();
+        // XChart appends the extension itself
+        if (name.toLowerCase(Locale.ROOT).endsWith(".png")) {
+            name = name.substring(0, name.length() - 4);
+        }
+        BitmapEncoder.saveBitmap(charts, 1, charts.size(), name, BitmapEncoder.BitmapFormat.PNG);
     }
 
     /** Empirical CDF, thinned to at most MAX_POINTS points. */
@@ -89,10 +105,5 @@ public final class Plots {
             y[i] = Stats.valueAt(times, ratios, t);
         }
         return new double[][] {x, y};
-    }
-
-    private static String stripPng(Path file) {
-        String name = file.toString();
-        return name.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
     }
 }
