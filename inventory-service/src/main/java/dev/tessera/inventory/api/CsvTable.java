@@ -46,7 +46,9 @@ public final class CsvTable {
         try (MappingIterator<Map<String, String>> it = MAPPER.readerForMapOf(String.class).with(schema).readValues(body)) {
             while (it.hasNextValue()) {
                 Map<String, String> cells = new LinkedHashMap<>(it.nextValue());
-                int line = it.getCurrentLocation().getLineNr();
+                // After a row the reader stands at the start of the next line, unless the file ended.
+                var at = it.getCurrentLocation();
+                int line = at.getColumnNr() <= 1 ? at.getLineNr() - 1 : at.getLineNr();
                 if (rows.isEmpty() && !cells.keySet().containsAll(required)) {
                     List<String> missing = required.stream().filter(c -> !cells.containsKey(c)).sorted().toList();
                     throw ApiException.invalid("header", "missing column(s) " + missing);

@@ -3,7 +3,9 @@ package dev.tessera.inventory.planning;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.api.LenientDate;
@@ -42,7 +44,8 @@ public class PlanningResource {
 
     static final int MAX_POINTS = 3700;
     private static final LocalDate END_OF_TIME = LocalDate.of(9999, 12, 31);
-    private static final CsvMapper CSV = new CsvMapper();
+    private static final CsvMapper CSV = CsvMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
     @Inject
     SupplyReader supply;
@@ -107,7 +110,7 @@ public class PlanningResource {
             throw ApiException.invalid("to", "must not be before from");
         }
         List<LocalDate> dates = new ArrayList<>();
-        for (LocalDate d = start; !d.isAfter(end); d = advance(start, unit, dates.size() + 1)) {
+        for (LocalDate d = start; !d.isAfter(end); d = advance(start, unit, dates.size())) {
             if (dates.size() == MAX_POINTS) {
                 throw ApiException.invalid("to", "more than " + MAX_POINTS + " points; use a longer step");
             }

@@ -33,6 +33,9 @@ public class SampleFleet {
 
     private static final Logger LOG = Logger.getLogger(SampleFleet.class);
 
+    static final List<String> CHIPS = List.of("a100", "a800", "h100", "h800", "v100", "ascend-910b");
+    static final List<String> SITES = List.of("bj-dc1", "sh-dc2", "gy-dc3", "tj-wh1");
+
     @Inject
     StockLedger ledger;
 
@@ -55,11 +58,11 @@ public class SampleFleet {
         }
     }
 
-    /** Loads the sample fleet; refused (409) unless the database holds no chip models yet. */
+    /** Loads the sample fleet; refused (409) when any of its chip models or sites already exists. */
     @Transactional
     public Summary load() {
-        if (ChipModel.count() > 0) {
-            throw ApiException.conflict("not-empty", "the inventory already holds data; the sample loads only into an empty one");
+        if (ChipModel.count("id in ?1", CHIPS) > 0 || Site.count("id in ?1", SITES) > 0) {
+            throw ApiException.conflict("sample-present", "chip models or sites of the sample fleet already exist");
         }
         LocalDate today = LocalDate.now(clock);
         chip("a100", "NVIDIA", "A100 SXM 80GB", 0.32);

@@ -1,0 +1,173 @@
+package dev.tessera.inventory;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class DeliveriesTest {
+
+    private static long orderOne(String chip, String site, int quantity, LocalDate date) {
+        Map<String, Object> body = Map.of("supplier", "Inspur", "reference", Fixtures.unique("PO"),
+                "lines", List.of(Map.of("chip", chip, "quantity", quantity, "unitPrice", 24500.0, "currency", "USD")),
+                "deliveries", List.of(Map.of("chip", chip, "quantity", quantity, "scheduledDate", date.toString(),
+                        "site", site)));
+        return given().contentType(ContentType.JSON).body(body).post("/api/v1/purchase-orders")
+                .then().statusCode(201).body("deliveries[0].id", notNullValue())
+                .extract().jsonPath().getLong("deliveries[0].id");
+    }
+
+    @Test
+    void purchaseOrderAnswersDeliveryIdsAndRefusesUnknownReferences() {
+        String chip = Fixtures.chip(0.75);
+        String site = Fixtures.site();
+        long id = orderOne(chip, site, 512, LocalDate.now().plusDays(60));
+        given().get("/api/v1/deliveries/" + id).then().statusCode(200)
+                .body("state", equalTo("SCHEDULED")).body("remaining", equalTo(512)).body("site", equalTo(site));
+
+        Map<String, Object> bad = Map.of("supplier", "Inspur", "reference", Fixtures.unique("PO"),
+                "lines", List.of(Map.of("chip", "tpu-v9", "quantity", 8, "unitPrice", 1, "currency", "USD")),
+                "deliveries", List.of(Map.of("chip", chip, "quantity", 8, "scheduledDate", "2027-01-01", "site", "atlantis")));
+        given().contentType(ContentType.JSON).body(bad).post("/api/v1/purchase-orders").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("lines[0].chip"))
+                .body("errors.field", hasItem("deliveries[0].site"))
+                .body("errors.message", hasItem(containsString("tpu-v9")))
+                .body("errors.message", hasItem(containsString("atlantis")));
+        Map<String, Object> invalid = Map.of("supplier", "", "reference", "r",
+                "lines", List.of(Map.of("chip", chip, "quantity", -1, "unitPrice", 1, "currency", "dollars")));
+        given().contentType(ContentType.JSON).body(invalid).post("/api/v1/purchase-orders").then().statusCode(400)
+                .body("errors.field", hasItem("supplier"))
+                .body("errors.field", hasItem("lines[0].quantity"))
+                .body("errors.field", hasItem("lines[0].currency"));
+    }
+
+    @Test
+    void everyChangeIsKeptAsHistoryAndClosedDeliveriesStayClosed() {
+        String chip = Fixtures.chip(0.75);
+        String site = Fixtures.site();
+        LocalDate date = LocalDate.now().plusDays(60);
+        long id = orderOne(chip, site, 100, date);
+        given().contentType(ContentType.JSON).body(Map.of("state", "SHIPPED", "note", "left the factory"))
+                .patch("/api/v1/deliveries/" + id).then().statusCode(200).body("state", equalTo("SHIPPED"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("scheduledDate", date.plusDays(30).toString(), "state", "DELAYED", "note", "customs"))
+                .patch("/api/v1/deliveries/" + id).then().statusCode(200)
+                .body("scheduledDate", equalTo(date.plusDays(30).toString()))
+                .body("history", hasSize(3))
+                .body("history[2].fromDate", equalTo(date.toString()))
+                .body("history[2].toState", equalTo("DELAYED"))
+                .body("history[2].note", equalTo("customs"));
+        given().contentType(ContentType.JSON).body(Map.of("state", "RECEIVED"))
+                .patch("/api/v1/deliveries/" + id).then().statusCode(400).body("errors[0].field", equalTo("state"));
+        given().contentType(ContentType.JSON).body(Map.of("note", "nothing"))
+                .patch("/api/v1/deliveries/" + id).then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("state", "CANCELLED", "note", "licence refused"))
+                .patch("/api/v1/deliveries/" + id).then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("state", "SCHEDULED"))
+                .patch("/api/v1/deliveries/" + id).then().statusCode(409).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(Map.of("quantity", 1))
+                .post("/api/v1/deliveries/" + id + "/receipts").then().statusCode(409);
+        given().contentType(ContentType.JSON).body(Map.of("state", "SHIPPED"))
+                .patch("/api/v1/deliveries/424242424").then().statusCode(404);
+    }
+
+    @Test
+    void aRetriedReceiptCountsOnceAndOverReceiptIsRefused() {
+        String chip = Fixtures.chip(0.75);
+        String site = Fixtures.site();
+        long id = orderOne(chip, site, 10, LocalDate.now().plusDays(10));
+        String key = Fixtures.unique("key");
+        for (int attempt = 0; attempt < 3; attempt++) {
+            given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(Map.of("quantity", 6))
+                    .post("/api/v1/deliveries/" + id + "/receipts")
+                    .then().statusCode(attempt == 0 ? 201 : 200).body("remaining", equalTo(4));
+        }
+        given().get("/api/v1/stock?chip=" + chip).then().body("find { it.state == 'WAREHOUSE' }.quantity", equalTo(6));
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(Map.of("quantity", 2))
+                .post("/api/v1/deliveries/" + id + "/receipts").then().statusCode(409)
+                .body("type", containsString("idempotency-key-reused"));
+        given().contentType(ContentType.JSON).header("Idempotency-Key", Fixtures.unique("key")).body(Map.of("quantity", 5))
+                .post("/api/v1/deliveries/" + id + "/receipts").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", containsString("still owes 4"));
+        given().contentType(ContentType.JSON).header("Idempotency-Key", Fixtures.unique("key")).body(Map.of("quantity", 4))
+                .post("/api/v1/deliveries/" + id + "/receipts").then().statusCode(201)
+                .body("deliveryState", equalTo("RECEIVED")).body("remaining", equalTo(0));
+        given().get("/api/v1/deliveries/" + id).then().body("state", equalTo("RECEIVED")).body("received", equalTo(10));
+        given().get("/api/v1/stock?chip=" + chip).then().body("find { it.state == 'WAREHOUSE' }.quantity", equalTo(10));
+    }
+
+    @Test
+    void concurrentRetriesOfOneReceiptCountOnce() throws Exception {
+        String chip = Fixtures.chip(0.75);
+        String site = Fixtures.site();
+        long id = orderOne(chip, site, 100, LocalDate.now().plusDays(10));
+        String key = Fixtures.unique("key");
+        java.net.URI uri = java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                + "/api/v1/deliveries/" + id + "/receipts");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<Integer>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            calls.add(client.sendAsync(java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                            .header("Idempotency-Key", key)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"quantity\":7}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).thenApply(java.net.http.HttpResponse::statusCode));
+        }
+        List<Integer> codes = calls.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        assertThat(codes).containsOnly(200, 201);
+        given().get("/api/v1/deliveries/" + id).then().body("received", equalTo(7));
+    }
+
+    @Test
+    void receiptIntoAnotherSiteAndUnknownSite() {
+        String chip = Fixtures.chip(0.75);
+        String site = Fixtures.site();
+        String other = Fixtures.site();
+        long id = orderOne(chip, site, 10, LocalDate.now().plusDays(10));
+        given().contentType(ContentType.JSON).body(Map.of("quantity", 3, "site", "atlantis"))
+                .post("/api/v1/deliveries/" + id + "/receipts").then().statusCode(400)
+                .body("detail", containsString("atlantis"));
+        given().contentType(ContentType.JSON).body(Map.of("quantity", 3, "site", other))
+                .post("/api/v1/deliveries/" + id + "/receipts").then().statusCode(201).body("site", equalTo(other));
+        given().get("/api/v1/stock?site=" + other).then().body("find { it.chip == '" + chip + "' }.quantity", equalTo(3));
+        given().contentType(ContentType.JSON).body(Map.of("quantity", 0))
+                .post("/api/v1/deliveries/" + id + "/receipts").then().statusCode(400)
+                .body("errors[0].field", equalTo("quantity"));
+    }
+
+    @Test
+    void deliveryScheduleCsvImportsAllOrNothing() {
+        String chip = Fixtures.chip(0.30);
+        String site = Fixtures.site();
+        String ref = Fixtures.unique("PO");
+        String good = "reference,supplier,chip,quantity,scheduledDate,site\n"
+                + ref + ",Huawei," + chip + ",512,2027-03-01," + site + "\n"
+                + ref + ",," + chip + ",256,2027-06-01," + site + "\n";
+        given().contentType("text/csv").body(good).post("/api/v1/deliveries/import").then().statusCode(200)
+                .body("imported", equalTo(2)).body("ordersCreated", equalTo(1));
+        given().get("/api/v1/deliveries?chip=" + chip).then().body("$", hasSize(2))
+                .body("scheduledDate", hasItem("2027-06-01"));
+        String bad = "reference,supplier,chip,quantity,scheduledDate,site,state\n"
+                + ref + ",," + chip + ",100,2027-09-01," + site + ",\n"
+                + ref + ",," + chip + ",100,next spring," + site + ",\n"
+                + Fixtures.unique("PO") + ",," + chip + ",100,2027-09-01," + site + ",\n"
+                + ref + ",," + chip + ",100,2027-09-01," + site + ",RECEIVED\n";
+        given().contentType("text/csv").body(bad).post("/api/v1/deliveries/import").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("rows[3].scheduledDate"))
+                .body("errors.field", hasItem("rows[4].supplier"))
+                .body("errors.field", hasItem("rows[5].state"));
+        given().get("/api/v1/deliveries?chip=" + chip).then().body("$", hasSize(2));
+    }
+}

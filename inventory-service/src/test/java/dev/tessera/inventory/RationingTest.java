@@ -1,0 +1,131 @@
+package dev.tessera.inventory;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.time.LocalDate;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class RationingTest {
+
+    @TestHTTPResource("/api/v1/reservations")
+    URI reservations;
+
+    private static final LocalDate TODAY = LocalDate.now();
+
+    private static Map<String, Object> reservation(String chip, int quantity, LocalDate from, LocalDate to) {
+        return Map.of("team", "llm-core", "chip", chip, "quantity", quantity, "from", from.toString(), "to", to.toString());
+    }
+
+    private static void schedule(String chip, String site, int quantity, LocalDate date) {
+        given().contentType(ContentType.JSON).body(Map.of("supplier", "Inspur", "reference", Fixtures.unique("PO"),
+                        "lines", List.of(Map.of("chip", chip, "quantity", quantity, "unitPrice", 1, "currency", "USD")),
+                        "deliveries", List.of(Map.of("chip", chip, "quantity", quantity, "scheduledDate", date.toString(),
+                                "site", site))))
+                .post("/api/v1/purchase-orders").then().statusCode(201);
+    }
+
+    @Test
+    void reservationsCountStockAndDeliveriesScheduledByThen() {
+        String chip = Fixtures.chip(0.75);
+        String site = Fixtures.site();
+        Fixtures.stock(site, chip, 100, "IN_SERVICE");
+        schedule(chip, site, 50, TODAY.plusDays(30));
+        given().contentType(ContentType.JSON).body(reservation(chip, 100, TODAY, TODAY.plusDays(10)))
+                .post("/api/v1/reservations").then().statusCode(201).body("quantity", equalTo(100));
+        // Before the delivery nothing is left; after it, 50 more.
+        given().contentType(ContentType.JSON).body(reservation(chip, 1, TODAY.plusDays(5), TODAY.plusDays(40)))
+                .post("/api/v1/reservations").then().statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString(TODAY.plusDays(5).toString()));
+        given().contentType(ContentType.JSON).body(reservation(chip, 150, TODAY.plusDays(30), TODAY.plusDays(40)))
+                .post("/api/v1/reservations").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(reservation(chip, 1, TODAY.plusDays(35), TODAY.plusDays(36)))
+                .post("/api/v1/reservations").then().statusCode(409);
+        // The refused requests wrote nothing.
+        given().get("/api/v1/reservations?chip=" + chip).then().body("$", hasSize(2));
+    }
+
+    @Test
+    void aReservationRisingInsideTheWindowIsSeen() {
+        String chip = Fixtures.chip(0.75);
+        String site = Fixtures.site();
+        Fixtures.stock(site, chip, 10, "IN_SERVICE");
+        given().contentType(ContentType.JSON).body(reservation(chip, 8, TODAY.plusDays(20), TODAY.plusDays(30)))
+                .post("/api/v1/reservations").then().statusCode(201);
+        // Free at the start of the window, overbooked from day 20 on.
+        given().contentType(ContentType.JSON).body(reservation(chip, 5, TODAY, TODAY.plusDays(25)))
+                .post("/api/v1/reservations").then().statusCode(409)
+                .body("detail", containsString(TODAY.plusDays(20).toString()));
+        // Ending the day it starts ([from, to) is half-open) fits.
+        given().contentType(ContentType.JSON).body(reservation(chip, 5, TODAY, TODAY.plusDays(20)))
+                .post("/api/v1/reservations").then().statusCode(201);
+    }
+
+    @Test
+    void sixtyFourConcurrentReservationsNeverOverbook() throws Exception {
+        String chip = Fixtures.chip(0.75);
+        String site = Fixtures.site();
+        Fixtures.stock(site, chip, 40, "IN_SERVICE");
+        String body = "{\"team\":\"research\",\"chip\":\"" + chip + "\",\"quantity\":1,\"from\":\"" + TODAY
+                + "\",\"to\":\"" + TODAY.plusDays(7) + "\"}";
+        List<Integer> codes = Concurrently.post(reservations, Collections.nCopies(64, body));
+        assertThat(codes).containsOnly(201, 409);
+        assertThat(Collections.frequency(codes, 201)).isEqualTo(40);
+        given().get("/api/v1/reservations?chip=" + chip).then().body("quantity.sum()", equalTo(40));
+    }
+
+    @Test
+    void reservationValidationAndRelease() {
+        String chip = Fixtures.chip(0.75);
+        Fixtures.stock(Fixtures.site(), chip, 5, "IN_SERVICE");
+        given().contentType(ContentType.JSON).body(reservation(chip, 1, TODAY.plusDays(5), TODAY.plusDays(5)))
+                .post("/api/v1/reservations").then().statusCode(400).body("errors[0].field", equalTo("to"));
+        given().contentType(ContentType.JSON).body(reservation("tpu-v9", 1, TODAY, TODAY.plusDays(5)))
+                .post("/api/v1/reservations").then().statusCode(400).body("detail", containsString("tpu-v9"));
+        given().contentType(ContentType.JSON).body(Map.of("team", "LLM Core", "chip", chip, "quantity", 0))
+                .post("/api/v1/reservations").then().statusCode(400).contentType("application/problem+json")
+                .body("errors", hasSize(4));
+        given().contentType(ContentType.JSON).body(Map.of("team", "vision", "chip", chip, "quantity", 5,
+                        "from", TODAY + "T08:00:00Z", "to", TODAY.plusDays(3) + "T08:00:00Z", "jobId", "job-1"))
+                .post("/api/v1/reservations").then().statusCode(201).extract().path("id");
+        long id = given().get("/api/v1/reservations?chip=" + chip).then().extract().jsonPath().getLong("[0].id");
+        given().contentType(ContentType.JSON).body(reservation(chip, 1, TODAY, TODAY.plusDays(1)))
+                .post("/api/v1/reservations").then().statusCode(409);
+        given().delete("/api/v1/reservations/" + id).then().statusCode(204);
+        given().contentType(ContentType.JSON).body(reservation(chip, 1, TODAY, TODAY.plusDays(1)))
+                .post("/api/v1/reservations").then().statusCode(201);
+    }
+
+    @Test
+    void quotasAreTimeBoundedAndDoNotOverlap() {
+        String chip = Fixtures.chip(0.32);
+        given().contentType(ContentType.JSON).body(Map.of("team", "llm-core", "chip", chip, "quantity", 64))
+                .post("/api/v1/quotas").then().statusCode(201).body("from", equalTo(null));
+        given().contentType(ContentType.JSON).body(Map.of("team", "llm-core", "chip", chip, "quantity", 32,
+                        "from", "2027-01-01"))
+                .post("/api/v1/quotas").then().statusCode(409).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(Map.of("team", "vision", "chip", chip, "quantity", 16,
+                        "from", "2027-01-01", "to", "2027-07-01"))
+                .post("/api/v1/quotas").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("team", "vision", "chip", chip, "quantity", 24,
+                        "from", "2027-07-01"))
+                .post("/api/v1/quotas").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("team", "vision", "chip", chip, "quantity", 24,
+                        "from", "2027-07-01", "to", "2027-03-01"))
+                .post("/api/v1/quotas").then().statusCode(400).body("errors[0].field", equalTo("to"));
+        given().contentType(ContentType.JSON).body(Map.of("team", "vision", "chip", "tpu-v9", "quantity", 1))
+                .post("/api/v1/quotas").then().statusCode(400).body("detail", containsString("tpu-v9"));
+        given().get("/api/v1/quotas?chip=" + chip).then().body("$", hasSize(3));
+    }
+}

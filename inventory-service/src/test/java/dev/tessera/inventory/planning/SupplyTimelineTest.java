@@ -1,0 +1,49 @@
+package dev.tessera.inventory.planning;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SupplyTimelineTest {
+
+    private static final LocalDate D0 = LocalDate.of(2027, 1, 1);
+
+    private static LocalDate day(int n) {
+        return D0.plusDays(n);
+    }
+
+    @Test
+    void onHandGrowsWithDeliveriesAndReservedFollowsHalfOpenPeriods() {
+        SupplyTimeline t = new SupplyTimeline(100, Map.of(day(10), 50, day(20), 30),
+                List.of(new SupplyTimeline.Hold(day(0), day(15), 60), new SupplyTimeline.Hold(day(5), day(15), 10)));
+        assertThat(t.onHand(day(9))).isEqualTo(100);
+        assertThat(t.onHand(day(10))).isEqualTo(150);
+        assertThat(t.onHand(day(25))).isEqualTo(180);
+        assertThat(t.reserved(day(4))).isEqualTo(60);
+        assertThat(t.reserved(day(14))).isEqualTo(70);
+        assertThat(t.reserved(day(15))).isZero();
+        assertThat(t.arriving(null, day(10))).isEqualTo(50);
+        assertThat(t.arriving(day(10), day(20))).isEqualTo(30);
+        assertThat(t.free(day(12))).isEqualTo(80);
+    }
+
+    @Test
+    void overbookingIsFoundWhereReservationsRiseInsideTheWindow() {
+        SupplyTimeline t = new SupplyTimeline(10, Map.of(), List.of(new SupplyTimeline.Hold(day(20), day(30), 8)));
+        assertThat(t.overbooking(day(0), day(20), 10)).isEmpty();
+        assertThat(t.overbooking(day(0), day(25), 5)).get()
+                .extracting(SupplyTimeline.Overbooking::date).isEqualTo(day(20));
+        assertThat(t.overbooking(day(30), day(40), 10)).isEmpty();
+    }
+
+    @Test
+    void aDeliveryLaterThanTheWindowStartDoesNotCoverIt() {
+        SupplyTimeline t = new SupplyTimeline(0, Map.of(day(5), 10), List.of());
+        assertThat(t.overbooking(day(0), day(10), 1)).get()
+                .extracting(SupplyTimeline.Overbooking::date).isEqualTo(day(0));
+        assertThat(t.overbooking(day(5), day(10), 10)).isEmpty();
+    }
+}
