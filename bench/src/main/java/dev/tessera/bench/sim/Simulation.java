@@ -132,8 +132,11 @@ public final class Simulation {
                 } else {
                     walk(arrived, now);
                 }
-                nextRetry = retryIntervalSeconds > 0 && !pending.isEmpty() ? now + retryIntervalSeconds
-                        : Double.POSITIVE_INFINITY;
+                if (retryIntervalSeconds <= 0 || pending.isEmpty()) {
+                    nextRetry = Double.POSITIVE_INFINITY;
+                } else if (retry || nextRetry == Double.POSITIVE_INFINITY) {
+                    nextRetry = now + retryIntervalSeconds;
+                }
                 sample(now);
             }
             List<JobOutcome> outcomes = new ArrayList<>(arrivals.size());

@@ -113,6 +113,36 @@ class SimulationTest {
         assertThat(result.outcomes()).noneMatch(JobOutcome::finished);
     }
 
+    @Test
+    void withARetryIntervalWaitingJobsAreAskedAgainWhileTimePasses() {
+        PlacementPolicy notBefore5 = new PlacementPolicy() {
+            private final FirstFitPolicy firstFit = new FirstFitPolicy();
+
+            @Override
+            public String name() {
+                return "notBefore5";
+            }
+
+            @Override
+            public Optional<Placement> place(JobSpec job, Cluster cluster, double now) {
+                return job.id().equals("late") && now < 5 ? Optional.empty() : firstFit.place(job, cluster, now);
+            }
+        };
+        // other jobs arrive every second and never end: events keep coming, no chips are ever freed
+        List<Pool> roomy = List.of(new Pool("v", "v100", List.of(new Pool.Node("v0", 20))));
+        List<JobSpec> trace = new java.util.ArrayList<>(List.of(job("late", 0, 1, 1)));
+        for (int t = 0; t < 10; t++) {
+            trace.add(job("other-" + t, t + 0.5, 1, Double.POSITIVE_INFINITY));
+        }
+        Map<String, JobOutcome> retried = byId(new Simulation(RateModel.WALL_CLOCK, 2)
+                .run(trace, roomy, notBefore5, Progress.NONE));
+        assertThat(retried.get("late").startSeconds()).isEqualTo(6);
+
+        // without retries it is asked again only when chips are freed, which never happens here
+        Map<String, JobOutcome> notRetried = byId(simulate(trace, roomy, notBefore5));
+        assertThat(notRetried.get("late").placed()).isFalse();
+    }
+
     private static JobSpec job(String id, double arrival, int chips, double seconds) {
         return new JobSpec(id, arrival, 0, 1, 1, chips, 1, Set.of(), null, seconds);
     }
