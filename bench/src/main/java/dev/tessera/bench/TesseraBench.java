@@ -43,7 +43,8 @@ public final class TesseraBench {
             System.err.println("tessera-bench: " + e.getMessage());
             System.err.print(USAGE);
             System.exit(2);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            // unreadable or inconsistent input files: say what, without a stack trace
             System.err.println("tessera-bench: " + e.getMessage());
             System.exit(1);
         }
