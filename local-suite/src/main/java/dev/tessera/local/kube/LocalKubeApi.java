@@ -48,7 +48,10 @@ public final class LocalKubeApi implements AutoCloseable {
 
     private static java.util.logging.Logger quiet(String name) {
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.WARNING);
+        // -Dtessera.kube.log-requests=true keeps the mock's log of every request, for debugging clients
+        if (!Boolean.getBoolean("tessera.kube.log-requests")) {
+            logger.setLevel(java.util.logging.Level.WARNING);
+        }
         return logger;
     }
 

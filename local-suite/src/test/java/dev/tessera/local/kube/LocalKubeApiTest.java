@@ -134,6 +134,27 @@ class LocalKubeApiTest {
     }
 
     @Test
+    void mergePatchesReplaceListsOnTheObjectAndOnItsStatus() throws Exception {
+        Kubectl.assumePresent();
+        kubectl("apply", "--validate=false", "-f", manifest("lists.yml", GOOD_JOB.formatted("lists")).toString());
+        for (String message : List.of("first", "second")) {
+            Run status = kubectl("patch", "tj", "lists", "--subresource=status", "--type=merge", "-p",
+                    "{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Placed\",\"message\":\"" + message + "\"}]}}");
+            assertThat(status.exit()).as(status.err()).isZero();
+            Run finalizer = kubectl("patch", "tj", "lists", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":[\"x/f\"]}}");
+            assertThat(finalizer.exit()).as(finalizer.err()).isZero();
+        }
+        Run got = kubectl("get", "tj", "lists", "-o", "jsonpath={.status.phase} {.status.conditions[*].message} {.metadata.finalizers}");
+        assertThat(got.out()).isEqualTo("Running second [\"x/f\"]");
+        Run spec = kubectl("patch", "tj", "lists", "--type=merge", "-p", "{\"spec\":{\"shards\":4},\"status\":{\"phase\":\"Failed\"}}");
+        assertThat(spec.exit()).as(spec.err()).isZero();
+        assertThat(kubectl("get", "tj", "lists", "-o", "jsonpath={.spec.shards} {.status.phase}").out())
+                .as("the main resource ignores status changes").isEqualTo("4 Running");
+        kubectl("patch", "tj", "lists", "--type=merge", "-p", "{\"metadata\":{\"finalizers\":null}}");
+        kubectl("delete", "tj", "lists");
+    }
+
+    @Test
     void kubectlSeesNodesAndStrategicMergeLabels() throws Exception {
         Kubectl.assumePresent();
         api.apply(new NodeBuilder().withNewMetadata().withName("n1").addToLabels("tessera.dev/pool", "h800-a")
