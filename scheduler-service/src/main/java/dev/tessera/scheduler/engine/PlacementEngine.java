@@ -551,15 +551,22 @@ public final class PlacementEngine {
         if (choose(s, r, types, used, Set.of()) == null) {
             return null;
         }
-        used = s.usedCopy();
-        List<Placement> victims = new ArrayList<>();
-        for (Placement c : candidates) {
-            s.release(used, c);
-            victims.add(c);
-            if (choose(s, r, types, used, Set.of()) != null) {
-                break;
+        // the shortest prefix of the candidates that makes room: freeing more never hurts, so bisect
+        int lo = 1;
+        int hi = candidates.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int[] trial = s.usedCopy();
+            for (int i = 0; i < mid; i++) {
+                s.release(trial, candidates.get(i));
+            }
+            if (choose(s, r, types, trial, Set.of()) != null) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
+        List<Placement> victims = new ArrayList<>(candidates.subList(0, lo));
         if (victims.size() <= MAX_PRUNED_VICTIMS) {
             // drop victims the job turns out not to need, latest (most valuable) first
             for (int i = victims.size() - 2; i >= 0; i--) {
