@@ -120,7 +120,7 @@ class ChartKubectlApplyTest {
                 .dropWhile(l -> !l.contains("<<'YAML'")).skip(1)
                 .takeWhile(l -> !l.strip().equals("YAML"))
                 .map(l -> l.startsWith("  ") ? l.substring(2) : l)
-                .map(l -> l.replace("{{ (first .Values.catalog.chips).id }}", "h100"))
+                .map(l -> l.replace("{{ (first .Values.catalog.chips | default (list (dict \"id\" \"h800\"))).id }}", "h100"))
                 .collect(Collectors.joining("\n"));
         assertThat(job).contains("kind: TrainingJob").doesNotContain("{{");
         Run applied = kubectl(job, "apply", "--validate=false", "-f", "-");

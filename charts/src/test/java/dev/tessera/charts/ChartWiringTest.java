@@ -111,6 +111,15 @@ class ChartWiringTest {
                 .containsKey("checksum/catalog");
     }
 
+    /** The scheduler applies catalog entries over its built-in models by id, so one changed figure is a valid catalog. */
+    @Test
+    void aTeamMayOverrideASingleFigure() {
+        RenderedChart chart = RenderedChart.render(Optional.empty(), t -> t
+                .set("catalog.chips[0].id", "h800").set("catalog.chips[0].interconnectGBps", 350));
+        String catalog = chart.one(ConfigMap.class, SCHEDULER + "-catalog").getData().get("catalog.yaml");
+        assertThat(catalog).isEqualToIgnoringWhitespace("chips: - id: h800 interconnectGBps: 350");
+    }
+
     @Test
     void aThroughputTableFromValuesIsMountedOnlyWhenGiven() {
         assertThat(envOrNull(RenderedChart.of(ValueSet.DEFAULTS).container(SCHEDULER), "TESSERA_THROUGHPUTS_FILE")).isNull();
