@@ -193,7 +193,11 @@ public final class PlacementEngine {
     }
 
     private Choice choose(ClusterSnapshot s, PlacementRequest r, List<ChipOption> types, int[] used, Set<String> avoid) {
-        int[] caps = capacities(s, r, types, used, avoid);
+        return choose(r, types, capacities(s, r, types, used, avoid));
+    }
+
+    /** The shard counts for given room per chip option (shards each option's pools can take). */
+    private Choice choose(PlacementRequest r, List<ChipOption> types, int[] caps) {
         int n = types.size();
         List<String> notes = new ArrayList<>();
         if (r.mixing() == Mixing.SINGLE_TYPE || n == 1) {
@@ -658,24 +662,44 @@ public final class PlacementEngine {
             return null;
         }
         LocalDate today = LocalDate.now(clock);
-        List<Pool> pools = new ArrayList<>(s.pools());
-        int k = 0;
+        List<Delivery> relevant = new ArrayList<>();
         for (Delivery d : s.deliveries()) {
-            if (indexOf(types, d.chip()) < 0 || d.quantity() <= 0) {
-                continue;
-            }
-            int perNode = Math.max(1, d.chipsPerNode());
-            List<Node> nodes = new ArrayList<>();
-            for (int left = d.quantity(), i = 0; left > 0; left -= perNode, i++) {
-                nodes.add(new Node("on-order-" + k + "-" + i, Math.min(perNode, left)));
-            }
-            pools.add(new Pool("on-order-" + k++, d.chip(), nodes));
-            ClusterSnapshot future = s.withPools(pools);
-            if (choose(future, r, types, future.usedCopy(), Set.of()) != null) {
-                return d.date().isBefore(today) ? today : d.date();
+            if (indexOf(types, d.chip()) >= 0 && d.quantity() > 0) {
+                relevant.add(d);
             }
         }
-        return null;
+        // more delivered chips never hurt: rule out "never" with everything delivered, then bisect the date
+        int[] capsNow = capacities(s, r, types, s.usedCopy(), Set.of());
+        if (relevant.isEmpty() || !fitsWith(s, r, types, relevant, relevant.size(), capsNow)) {
+            return null;
+        }
+        int lo = 1;
+        int hi = relevant.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (fitsWith(s, r, types, relevant, mid, capsNow)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        LocalDate date = relevant.get(lo - 1).date();
+        return date.isBefore(today) ? today : date;
+    }
+
+    /** Whether the job fits on today's free chips plus the first {@code count} deliveries (by date). */
+    private boolean fitsWith(ClusterSnapshot s, PlacementRequest r, List<ChipOption> types, List<Delivery> deliveries, int count,
+            int[] capsNow) {
+        int[] caps = capsNow.clone();
+        int tp = r.tensorParallel();
+        for (int k = 0; k < count; k++) {
+            Delivery d = deliveries.get(k);
+            // delivered chips arrive as their own racks: whole nodes of chipsPerNode, then the remainder
+            int perNode = Math.max(1, d.chipsPerNode());
+            long groups = (long) (d.quantity() / perNode) * (perNode / tp) + (d.quantity() % perNode) / tp;
+            caps[indexOf(types, d.chip())] += (int) Math.min(Integer.MAX_VALUE / 2, groups / r.groupsPerShard());
+        }
+        return choose(r, types, caps) != null;
     }
 
     private static String allowedText(PlacementRequest r) {

@@ -4,6 +4,7 @@ import dev.tessera.scheduler.catalog.ChipCatalog;
 import dev.tessera.scheduler.catalog.DefaultChips;
 import dev.tessera.scheduler.engine.Communication;
 import dev.tessera.scheduler.engine.Decision;
+import dev.tessera.scheduler.engine.Delivery;
 import dev.tessera.scheduler.engine.Mixing;
 import dev.tessera.scheduler.engine.Node;
 import dev.tessera.scheduler.engine.PlacementEngine;
@@ -17,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,12 +111,19 @@ class PlacementBenchmark {
         Random rnd = new Random(7);
         Ledger ledger = new Ledger(engine);
         ledger.sync(fleet, List.of(), CLOCK.instant());
+        // chips on order, so pending answers also work out an earliest start
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int k = 0; k < 24; k++) {
+            deliveries.add(new Delivery(CHIPS[k % CHIPS.length], 256 * (1 + k % 3), LocalDate.parse("2027-01-01").plusWeeks(k), 8));
+        }
+        ledger.availability(List.of(), deliveries);
         int jobs = 10_000;
         long[] nanos = new long[jobs];
         long[] cpu = new long[jobs];
         PriorityQueue<double[]> ends = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
         int placed = 0;
         int preemptions = 0;
+        int withDate = 0;
         List<Long> placedNanos = new ArrayList<>();
         List<Long> pendingNanos = new ArrayList<>();
         List<Long> preemptingNanos = new ArrayList<>();
@@ -133,6 +142,9 @@ class PlacementBenchmark {
             cpu[i] = THREADS.getCurrentThreadCpuTime() - c0;
             (d instanceof Decision.Pending ? pendingNanos
                     : ((Decision.Placed) d).preempted().isEmpty() ? placedNanos : preemptingNanos).add(nanos[i]);
+            if (d instanceof Decision.Pending p && p.earliestStart() != null) {
+                withDate++;
+            }
             if (d instanceof Decision.Placed p) {
                 placed++;
                 preemptions += p.preempted().size();
@@ -146,6 +158,7 @@ class PlacementBenchmark {
                 + "p99 %.3f ms, %,.0f requests per CPU-second%n",
                 jobs, placed, jobs - placed, preemptions, pct(nanos, 50), pct(nanos, 99), pct(nanos, 100), jobs / seconds,
                 pct(cpu, 50), pct(cpu, 99), jobs / cpuSeconds);
+        System.out.printf(Locale.ROOT, "  %,d pending answers carry an earliest start from 24 deliveries on order%n", withDate);
         for (Object[] part : new Object[][] {{"placed on free chips", placedNanos}, {"placed by preempting", preemptingNanos},
                 {"pending", pendingNanos}}) {
             @SuppressWarnings("unchecked")
@@ -157,7 +170,12 @@ class PlacementBenchmark {
     }
 
     static PlacementRequest randomJob(Random rnd, int i) {
+        double params = new double[] {1, 7, 13, 34, 70}[rnd.nextInt(5)];
         int cps = new int[] {1, 2, 4, 8, 8, 16, 32}[rnd.nextInt(7)];
+        // enough chips per shard to hold the model on the smaller memories (weights, gradients, Adam state)
+        while (params * 16 / cps > 28) {
+            cps *= 2;
+        }
         int tp = Math.min(cps, rnd.nextBoolean() ? 8 : 4);
         int shards = 1 + rnd.nextInt(rnd.nextInt(10) == 0 ? 32 : 8);
         int min = 1 + rnd.nextInt(shards);
@@ -172,7 +190,6 @@ class PlacementBenchmark {
         List<String> preferred = !allowed.isEmpty() && rnd.nextBoolean() ? List.of(allowed.get(0)) : List.of();
         Mixing mixing = rnd.nextInt(3) == 0 ? Mixing.SINGLE_TYPE : Mixing.ALLOWED;
         Communication comm = Communication.values()[rnd.nextInt(3)];
-        double params = new double[] {1, 7, 13, 34, 70}[rnd.nextInt(5)];
         return new PlacementRequest("job-" + i, "team-" + rnd.nextInt(4), rnd.nextInt(4), shards, min, cps, tp, allowed,
                 preferred, mixing, new Workload(null, comm, params, 100_000));
     }
