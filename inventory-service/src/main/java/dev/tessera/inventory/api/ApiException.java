@@ -11,7 +11,8 @@ public class ApiException extends RuntimeException {
     private final List<Problem.FieldError> errors;
 
     public ApiException(int status, String slug, String title, String detail, List<Problem.FieldError> errors) {
-        super(detail);
+        // No stack trace: these are answers to clients, not faults, and a refused reservation is common.
+        super(detail, null, false, false);
         this.status = status;
         this.slug = slug;
         this.title = title;

@@ -91,6 +91,12 @@ public class ProblemMapper {
         if (sql != null && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
             return respond(ApiException.conflict("concurrent-change", "the change collided with another; retry").toProblem());
         }
+        if (e.getMessage() != null && e.getMessage().contains("acquisition timeout")) {
+            // Every database connection is busy: the client may retry shortly.
+            Problem p = new Problem(Problem.TYPE_BASE + "busy", "Service busy", 503,
+                    "no database connection became free in time; retry", null);
+            return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", "1").entity(p).build();
+        }
         return unexpected(e);
     }
 

@@ -48,6 +48,14 @@ public final class SupplyTimeline {
         }
     }
 
+    /** Adds a hold, as a reservation accepted in the same transaction would. */
+    public void hold(Hold h) {
+        for (LocalDate edge : List.of(h.from(), h.to())) {
+            reservedFrom.putIfAbsent(edge, reserved(edge));
+        }
+        reservedFrom.subMap(h.from(), true, h.to(), false).replaceAll((date, level) -> level + h.quantity());
+    }
+
     public int stock() {
         return stock;
     }

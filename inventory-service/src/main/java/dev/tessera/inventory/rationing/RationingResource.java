@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.api.LenientDate;
 import dev.tessera.inventory.catalog.ChipModel;
-import dev.tessera.inventory.planning.SupplyReader;
-import dev.tessera.inventory.planning.SupplyTimeline;
 import io.quarkus.panache.common.Sort;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -46,7 +44,7 @@ public class RationingResource {
     EntityManager em;
 
     @Inject
-    SupplyReader supply;
+    ReservationDesk desk;
 
     public record QuotaRequest(
             @NotBlank @Pattern(regexp = TEAM_PATTERN, message = "must be a lowercase team name such as llm-core") String team,
@@ -132,33 +130,17 @@ public class RationingResource {
 
     /**
      * Refused with 409 (nothing written) when, at any date of {@code [from, to)}, reservations would
-     * exceed stock plus deliveries scheduled by then. A row lock on the chip model serialises
-     * reservations of that model, so concurrent requests cannot both take the last chips.
+     * exceed stock plus deliveries scheduled by then; {@link ReservationDesk} decides under the chip
+     * model's row lock.
      */
     @POST
     @Path("/reservations")
-    @Transactional
     public Response reserve(@Valid @NotNull ReservationRequest body) {
         if (!body.to().isAfter(body.from())) {
             throw ApiException.invalid("to", "must be after from");
         }
-        ChipModel.requireIn("chip", body.chip());
-        lockChip(body.chip());
-        SupplyTimeline timeline = supply.load(body.chip(), body.from(), body.to().minusDays(1));
-        timeline.overbooking(body.from(), body.to(), body.quantity()).ifPresent(o -> {
-            throw ApiException.conflict("overbooked", "on " + o.date() + " the fleet holds " + o.onHand() + " "
-                    + body.chip() + " of which " + o.reserved() + " are reserved; " + body.quantity()
-                    + " more would overbook");
-        });
-        Reservation r = new Reservation();
-        r.team = body.team();
-        r.chipId = body.chip();
-        r.quantity = body.quantity();
-        r.starts = body.from();
-        r.ends = body.to();
-        r.jobId = body.jobId();
-        r.createdAt = Instant.now();
-        r.persist();
+        Reservation r = desk.reserve(new ReservationDesk.Request(body.team(), body.chip(), body.quantity(),
+                body.from(), body.to(), body.jobId()));
         return Response.created(URI.create("/api/v1/reservations/" + r.id)).entity(ReservationView.of(r)).build();
     }
 

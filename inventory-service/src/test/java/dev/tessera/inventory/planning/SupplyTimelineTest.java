@@ -46,4 +46,16 @@ class SupplyTimelineTest {
                 .extracting(SupplyTimeline.Overbooking::date).isEqualTo(day(0));
         assertThat(t.overbooking(day(5), day(10), 10)).isEmpty();
     }
+
+    @Test
+    void anAddedHoldCountsForLaterDecisions() {
+        SupplyTimeline t = new SupplyTimeline(10, Map.of(), List.of(new SupplyTimeline.Hold(day(0), day(10), 4)));
+        t.hold(new SupplyTimeline.Hold(day(5), day(20), 6));
+        assertThat(t.reserved(day(4))).isEqualTo(4);
+        assertThat(t.reserved(day(5))).isEqualTo(10);
+        assertThat(t.reserved(day(10))).isEqualTo(6);
+        assertThat(t.reserved(day(20))).isZero();
+        assertThat(t.overbooking(day(8), day(9), 1)).isPresent();
+        assertThat(t.overbooking(day(10), day(30), 4)).isEmpty();
+    }
 }
