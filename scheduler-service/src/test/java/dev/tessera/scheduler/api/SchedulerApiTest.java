@@ -246,6 +246,30 @@ class SchedulerApiTest {
     }
 
     @Test
+    void oddInputNeverGivesA500() {
+        given().contentType(ContentType.TEXT).body("hello").post("/api/v1/placements").then().statusCode(415)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"jobId\": \"j\", \"shards\": 99999999999, \"chipsPerShard\": 8}")
+                .post("/api/v1/placements").then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"jobId\": \"j\", \"shards\": 1000000, \"chipsPerShard\": 8}")
+                .post("/api/v1/placements").then().statusCode(400).body("errors.field", hasItem("shards"));
+        given().contentType(ContentType.JSON).body("{\"jobId\": \"j\", \"shards\": 1, \"chipsPerShard\": 8, \"priority\": \"high\"}")
+                .post("/api/v1/placements").then().statusCode(400).body("errors.field", hasItem("priority"))
+                .body(org.hamcrest.Matchers.not(containsString("java."))).body(org.hamcrest.Matchers.not(containsString("dev.tessera")));
+        given().contentType(ContentType.JSON).body("{\"jobId\": \"j\", \"shards\": 1, \"chipsPerShard\": 8, \"workload\": [1]}")
+                .post("/api/v1/placements").then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("[]").post("/api/v1/placements").then().statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"pools\": null}").put("/api/v1/pools").then().statusCode(400)
+                .body("errors.field", hasItem("pools"));
+        given().contentType(ContentType.JSON).body("{\"pools\": [], \"placements\": [{\"jobId\": \"a\", \"chipsPerShard\": 8, \"shards\": []}]}")
+                .put("/api/v1/ledger").then().statusCode(400).body("errors.field", hasItem("placements[0].shards"));
+        given().get("/api/v1/nothing-here").then().statusCode(404);
+        given().contentType(ContentType.JSON).body("{}").put("/api/v1/catalog").then().statusCode(405)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void pendingJobsGetReasonsAndTheDateChipsOnOrderLetThemRun() {
         InventoryStub.body = """
                 {"generatedAt": "2026-11-22T08:00:00Z", "quotas": [],
