@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,25 @@ class ChartValidationTest {
     @Test
     void lintsStrictly() {
         LintResult result = new Helm(ChartFiles.CHART).lint().strict().call();
+        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+        assertThat(result.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+
+    /**
+     * helm-java's lint takes no values file, so each value set is linted as a copy of the chart whose
+     * values.yaml is the defaults merged with the set, the way Helm merges them (maps deep, lists replaced).
+     */
+    @ParameterizedTest
+    @EnumSource(ValueSet.class)
+    void lintsStrictlyWithEveryValueSet(ValueSet values) throws IOException {
+        Path copy = scratch.resolve("lint-" + values.name());
+        copyTree(ChartFiles.CHART, copy);
+        Map<String, Object> merged = readYaml(ChartFiles.CHART.resolve("values.yaml"));
+        if (values.file().isPresent()) {
+            merge(merged, readYaml(values.file().get()));
+        }
+        Files.writeString(copy.resolve("values.yaml"), YAML.asYaml(merged));
+        LintResult result = new Helm(copy).lint().strict().call();
         assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
         assertThat(result.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
     }
@@ -72,6 +93,37 @@ class ChartValidationTest {
         Path file = Files.writeString(scratch.resolve("twice.yaml"), twice);
         assertThatThrownBy(() -> RenderedChart.render(Optional.of(file), t -> { }))
                 .hasMessageContaining("\"a100\" appears twice");
+    }
+
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readYaml(Path file) throws IOException {
+        return YAML.unmarshal(Files.readString(file), Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void merge(Map<String, Object> base, Map<String, Object> override) {
+        override.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> inner && base.get(key) instanceof Map<?, ?> existing) {
+                merge((Map<String, Object>) existing, (Map<String, Object>) inner);
+            } else {
+                base.put(key, value);
+            }
+        });
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
     }
 
     private static String chip(String first, String last) {
