@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * --port 6443  --kubeconfig .tessera-local/kubeconfig  --crd crds/trainingjobs.tessera.dev-v1.yml
- * --fleet sample|none  --time-scale 10000  --crash-rates ascend-910b=0.2,default=0.01|off  --seed 42
+ * --fleet sample|none  --time-scale 10000  --crash-rates ascend-910b=0.05,default=0.005|off  --seed 42
  * </pre>
  */
 public final class LocalCluster {

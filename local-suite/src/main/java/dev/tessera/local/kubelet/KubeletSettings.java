@@ -13,7 +13,7 @@ import java.util.Map;
 public record KubeletSettings(double timeScale, Map<String, Double> crashRates, long seed) {
 
     /** Long training runs crash more often on the domestic accelerators than on NVIDIA's mature stack. */
-    public static final String DEFAULT_CRASH_RATES = "ascend-910b=0.2,kunlun-p800=0.2,dcu-z100=0.2,v100=0.03,default=0.01";
+    public static final String DEFAULT_CRASH_RATES = "ascend-910b=0.05,kunlun-p800=0.05,dcu-z100=0.05,v100=0.01,default=0.005";
     public static final double DEFAULT_TIME_SCALE = 10_000;
 
     public KubeletSettings {
