@@ -31,8 +31,9 @@ public class TrainingJob extends CustomResource<TrainingJobSpec, TrainingJobStat
     public static final String GROUP = "tessera.dev";
     public static final String VERSION = "v1alpha1";
 
+    /** No status until the operator writes one, so a status patch adds it as a whole. */
     @Override
     protected TrainingJobStatus initStatus() {
-        return new TrainingJobStatus();
+        return null;
     }
 }

@@ -19,7 +19,9 @@ public class OperatorMeterFilter {
         return new MeterFilter() {
             @Override
             public Meter.Id map(Meter.Id id) {
-                if (id.getName().startsWith("operator.sdk") && id.getTag("action") == null) {
+                boolean josdk = id.getName().startsWith("operator.sdk")
+                        || id.getTags().stream().anyMatch(t -> t.getKey().startsWith("controller"));
+                if (josdk && id.getTag("action") == null) {
                     return id.withTag(Tag.of("action", "none"));
                 }
                 return id;

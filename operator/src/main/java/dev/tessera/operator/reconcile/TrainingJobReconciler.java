@@ -40,6 +40,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -60,7 +61,8 @@ import io.micrometer.core.instrument.Timer;
  * node of each shard, follow the Pods into status, restart or move failing shards.
  * Level-triggered: every step compares what should exist with what does.
  */
-@ControllerConfiguration(name = "trainingjob")
+// Resource versions are opaque by the API contract; comparing them breaks on servers that do not count up.
+@ControllerConfiguration(name = "trainingjob", informer = @Informer(comparableResourceVersions = false))
 @GradualRetry(maxAttempts = 1_000_000, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 30_000)
 public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<TrainingJob> {
     private static final Logger LOG = Logger.getLogger(TrainingJobReconciler.class);
@@ -72,13 +74,16 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     private final MeterRegistry metrics;
     private final Duration pendingRetry;
     private final Clock clock;
+    private final KubernetesClient kubernetes;
     /** Failed Pods already counted, so a stale cache never counts one failure twice. */
     private final Set<String> countedFailures = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> unavailableStreak = new ConcurrentHashMap<>();
 
     @Inject
-    public TrainingJobReconciler(SchedulerClient scheduler, LedgerSync ledgerSync, JobEvents events,
+    public TrainingJobReconciler(KubernetesClient kubernetes, SchedulerClient scheduler, LedgerSync ledgerSync, JobEvents events,
             JobMetrics jobMetrics, MeterRegistry metrics,
             @ConfigProperty(name = "tessera.operator.pending-retry", defaultValue = "10s") Duration pendingRetry) {
+        this.kubernetes = kubernetes;
         this.scheduler = scheduler;
         this.ledgerSync = ledgerSync;
         this.events = events;
@@ -92,10 +97,12 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     public List<EventSource<?, TrainingJob>> prepareEventSources(EventSourceContext<TrainingJob> context) {
         var pods = InformerEventSourceConfiguration.from(Pod.class, TrainingJob.class)
                 .withName("workers")
+                .withComparableResourceVersion(false)
                 .withLabelSelector(WorkerPods.LABEL_MANAGED_BY + "=" + WorkerPods.MANAGED_BY)
                 .build();
         var services = InformerEventSourceConfiguration.from(Service.class, TrainingJob.class)
                 .withName("rendezvous")
+                .withComparableResourceVersion(false)
                 .withLabelSelector(WorkerPods.LABEL_MANAGED_BY + "=" + WorkerPods.MANAGED_BY)
                 .build();
         return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context));
@@ -112,6 +119,31 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     }
 
     private UpdateControl<TrainingJob> reconcileJob(TrainingJob job, Context<TrainingJob> context) {
+        try {
+            UpdateControl<TrainingJob> control = reconcileOrThrow(job, context);
+            unavailableStreak.remove(job.getMetadata().getUid());
+            return control;
+        } catch (SchedulerUnavailableException e) {
+            // A scheduler outage is expected and may last: record it in status and look again with backoff.
+            int streak = unavailableStreak.merge(job.getMetadata().getUid(), 1, Integer::sum);
+            Duration backoff = Duration.ofMillis(Math.min(30_000L, 1000L << Math.min(streak - 1, 5)));
+            TrainingJobStatus before = Serialization.clone(job.getStatus() == null ? new TrainingJobStatus() : job.getStatus());
+            if (job.getStatus() == null || job.getStatus().getPlacement() == null) {
+                TrainingJobStatus status = job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
+                job.setStatus(status);
+                status.setPhase(Phase.Pending);
+                Conditions.set(status.getConditions(), Conditions.PLACED, false, Reasons.SCHEDULER_UNAVAILABLE,
+                        e.getMessage(), job.getMetadata().getGeneration(), clock.instant());
+                summarize(job, status, 0);
+            } else {
+                LOG.warnf("%s/%s: %s; workers keep running", job.getMetadata().getNamespace(), job.getMetadata().getName(),
+                        e.getMessage());
+            }
+            return finish(job, before, backoff);
+        }
+    }
+
+    private UpdateControl<TrainingJob> reconcileOrThrow(TrainingJob job, Context<TrainingJob> context) {
         Instant now = clock.instant();
         TrainingJobStatus before = Serialization.clone(job.getStatus() == null ? new TrainingJobStatus() : job.getStatus());
         TrainingJobStatus status = job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
@@ -422,9 +454,21 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         TrainingJobStatus status = job.getStatus();
         status.setObservedGeneration(job.getMetadata().getGeneration());
         jobMetrics.record(job.getMetadata().getUid(), status.getPhase());
-        UpdateControl<TrainingJob> control = Objects.equals(Serialization.asJson(before), Serialization.asJson(status))
-                ? UpdateControl.noUpdate()
-                : UpdateControl.patchStatus(job);
+        boolean changed = !Objects.equals(Serialization.asJson(before), Serialization.asJson(status));
+        if (changed) {
+            // Written here rather than through UpdateControl: JOSDK then holds further events for the job until
+            // its cache shows that exact resource version, which API servers that renumber never deliver.
+            TrainingJobStatus wanted = Serialization.clone(status);
+            kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
+                    .withName(job.getMetadata().getName()).editStatus(current -> {
+                        current.setStatus(wanted);
+                        return current;
+                    });
+        }
+        UpdateControl<TrainingJob> control = UpdateControl.noUpdate();
+        LOG.debugf("%s/%s: phase %s, %s, next look %s", job.getMetadata().getNamespace(), job.getMetadata().getName(),
+                status.getPhase(), changed ? "status patched" : "status unchanged",
+                reschedule == null ? "on the next event" : "in " + reschedule);
         return reschedule == null ? control : control.rescheduleAfter(reschedule);
     }
 

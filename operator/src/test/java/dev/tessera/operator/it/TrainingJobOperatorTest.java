@@ -1,0 +1,386 @@
+package dev.tessera.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.tessera.operator.api.Conditions;
+import dev.tessera.operator.api.Phase;
+import dev.tessera.operator.api.TrainingJob;
+import dev.tessera.operator.api.TrainingJobSpec;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/**
+ * The operator against fabric8's mock API server (CRUD mode) and a fake scheduler: every numbered
+ * behaviour of the reconcile loop, observed through the API as a user would.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(FakeSchedulerResource.class)
+class TrainingJobOperatorTest {
+    static final String NS = "llm";
+
+    @Inject
+    KubernetesClient client;
+
+    FakeScheduler scheduler() {
+        return FakeSchedulerResource.scheduler;
+    }
+
+    @BeforeAll
+    static void noop() {
+    }
+
+    @BeforeEach
+    void fleet() {
+        if (client.namespaces().withName(NS).get() == null) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+        }
+        for (int i = 0; i < 6; i++) {
+            node("h800-" + i, Map.of("tessera.dev/pool", "h800-a", "tessera.dev/chip", "h800"), "nvidia.com/gpu");
+            node("asc-" + i, Map.of("tessera.dev/pool", "ascend-a", "tessera.dev/chip", "ascend-910b"), "huawei.com/Ascend910");
+        }
+        node("a800-0", Map.of("nvidia.com/gpu.product", "NVIDIA-A800-SXM4-80GB"), "nvidia.com/gpu");
+        eventually("pools reach the scheduler", () -> scheduler().pools.size() == 3);
+        scheduler().pendingReason = null;
+        scheduler().earliestStart = null;
+        scheduler().unsynced = false;
+        scheduler().placements.clear();
+    }
+
+    void node(String name, Map<String, String> labels, String resource) {
+        if (client.nodes().withName(name).get() != null) {
+            return;
+        }
+        Node n = new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+                .withNewStatus().addToAllocatable(resource, new Quantity("8"))
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+        client.nodes().resource(n).create();
+    }
+
+    static TrainingJob job(String name, int shards, int chipsPerShard, List<String> allowed) {
+        TrainingJob tj = new TrainingJob();
+        tj.getMetadata().setName(name);
+        tj.getMetadata().setNamespace(NS);
+        TrainingJobSpec spec = new TrainingJobSpec();
+        spec.setQueue("llm-core");
+        spec.setShards(shards);
+        spec.setChipsPerShard(chipsPerShard);
+        spec.getChips().setAllowed(allowed);
+        spec.getWorkload().setTotalSteps(1000L);
+        spec.setTemplate(new PodTemplateSpecBuilder().withNewSpec().addNewContainer().withName("trainer")
+                .withImage("registry.example/llm:1.0").endContainer().endSpec().build());
+        tj.setSpec(spec);
+        return tj;
+    }
+
+    TrainingJob create(TrainingJob tj) {
+        return client.resource(tj).create();
+    }
+
+    TrainingJob get(String name) {
+        return client.resources(TrainingJob.class).inNamespace(NS).withName(name).get();
+    }
+
+    List<Pod> workers(String name) {
+        return client.pods().inNamespace(NS).withLabel("tessera.dev/job", name).list().getItems();
+    }
+
+    Condition condition(String name, String type) {
+        TrainingJob tj = get(name);
+        if (tj == null || tj.getStatus() == null) {
+            return null;
+        }
+        return Conditions.find(tj.getStatus().getConditions(), type).orElse(null);
+    }
+
+    boolean conditionIs(String name, String type, String status, String reason) {
+        Condition c = condition(name, type);
+        return c != null && status.equals(c.getStatus()) && reason.equals(c.getReason());
+    }
+
+    /** Plays the kubelet: every worker of the job that has not finished moves to the given phase. */
+    void setPhase(String name, String phase) {
+        for (Pod p : workers(name)) {
+            setPhase(p, phase);
+        }
+    }
+
+    void setPhase(Pod p, String phase) {
+        // The mock API server announces status changes made through the main resource, not through /status.
+        client.pods().inNamespace(NS).withName(p.getMetadata().getName()).edit(pod -> {
+            pod.setStatus(new PodStatusBuilder().withPhase(phase).withMessage(phase.equals("Failed") ? "chip fault" : null).build());
+            return pod;
+        });
+    }
+
+    static void eventually(String what, Supplier<Boolean> check) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Boolean.TRUE.equals(check.get())) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not there yet
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("timed out waiting until " + what);
+    }
+
+    @Test
+    void invalidSpecIsReportedWithAWarningAndNotRetried() {
+        create(job("bad-chip", 1, 8, List.of("x999")));
+        eventually("InvalidSpec", () -> conditionIs("bad-chip", Conditions.PLACED, "False", "InvalidSpec"));
+        assertThat(condition("bad-chip", Conditions.PLACED).getMessage()).contains("unknown chip model 'x999'");
+        assertThat(client.v1().events().inNamespace(NS).list().getItems())
+                .anyMatch(e -> "Warning".equals(e.getType()) && "InvalidSpec".equals(e.getReason())
+                        && "bad-chip".equals(e.getInvolvedObject().getName()));
+        String uid = get("bad-chip").getMetadata().getUid();
+        assertThat(scheduler().placements).doesNotContainKey(uid);
+        assertThat(workers("bad-chip")).isEmpty();
+        assertThat(get("bad-chip").getStatus().getObservedGeneration()).isEqualTo(get("bad-chip").getMetadata().getGeneration());
+    }
+
+    @Test
+    void pendingJobWaitsForDeliveryThenIsPlacedAndGetsWorkers() {
+        scheduler().pendingReason = "WaitingForDelivery";
+        scheduler().earliestStart = "2027-03-01";
+        create(job("pretrain", 2, 16, List.of("h800")));
+        eventually("Pending with the delivery date", () -> conditionIs("pretrain", Conditions.PLACED, "False", "WaitingForDelivery"));
+        assertThat(condition("pretrain", Conditions.PLACED).getMessage()).contains("2027-03-01");
+        assertThat(get("pretrain").getStatus().getPhase()).isEqualTo(Phase.Pending);
+        assertThat(workers("pretrain")).isEmpty();
+
+        scheduler().pendingReason = null;
+        eventually("Placed", () -> conditionIs("pretrain", Conditions.PLACED, "True", "Placed"));
+        eventually("4 workers", () -> workers("pretrain").size() == 4);
+        Pod w = client.pods().inNamespace(NS).withName("pretrain-s1-w1").get();
+        assertThat(w).isNotNull();
+        assertThat(w.getSpec().getNodeSelector()).containsEntry("tessera.dev/pool", "h800-a");
+        assertThat(w.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo(get("pretrain").getMetadata().getUid()));
+        assertThat(w.getSpec().getContainers().get(0).getResources().getLimits()).containsEntry("nvidia.com/gpu", new Quantity("8"));
+        assertThat(w.getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName)
+                .contains("TESSERA_JOB", "TESSERA_SHARD", "TESSERA_SHARDS", "TESSERA_CHIP", "TESSERA_BATCH_SHARE",
+                        "MASTER_ADDR", "MASTER_PORT", "WORLD_SIZE", "RANK");
+        assertThat(env(w, "RANK")).isEqualTo("3");
+        assertThat(env(w, "WORLD_SIZE")).isEqualTo("4");
+        assertThat(env(w, "MASTER_ADDR")).isEqualTo("pretrain-s0-w0.pretrain.llm.svc");
+        assertThat(client.services().inNamespace(NS).withName("pretrain").get().getSpec().getClusterIP()).isEqualTo("None");
+
+        setPhase("pretrain", "Running");
+        eventually("Running", () -> get("pretrain").getStatus().getPhase() == Phase.Running);
+        TrainingJob tj = get("pretrain");
+        assertThat(tj.getStatus().getShardsSummary()).isEqualTo("2/2");
+        assertThat(tj.getStatus().getSummary().getChips()).isEqualTo("h800:32");
+        assertThat(tj.getStatus().getPlacement().getEstimate().getCompletionTime()).isNotNull();
+        assertThat(tj.getStatus().getStartTime()).isNotNull();
+
+        setPhase("pretrain", "Succeeded");
+        eventually("Succeeded", () -> get("pretrain").getStatus().getPhase() == Phase.Succeeded);
+        assertThat(conditionIs("pretrain", Conditions.COMPLETE, "True", "AllWorkersSucceeded")).isTrue();
+        assertThat(scheduler().deleted).contains(tj.getMetadata().getUid());
+    }
+
+    @Test
+    void schedulerDownMeansSchedulerUnavailableAndNoWorkersUntilItReturns() throws Exception {
+        scheduler().stop();
+        try {
+            create(job("while-down", 1, 8, List.of("h800")));
+            eventually("SchedulerUnavailable", () -> conditionIs("while-down", Conditions.PLACED, "False", "SchedulerUnavailable"));
+            assertThat(workers("while-down")).isEmpty();
+        } finally {
+            scheduler().start();
+        }
+        eventually("placed after the scheduler returns", () -> workers("while-down").size() == 1);
+        assertThat(conditionIs("while-down", Conditions.PLACED, "True", "Placed")).isTrue();
+    }
+
+    @Test
+    void repeatedReconcilesCreateNothingTwice() {
+        create(job("steady", 2, 8, List.of("h800")));
+        eventually("2 workers", () -> workers("steady").size() == 2);
+        int calls = scheduler().placeCalls.get();
+        for (int i = 0; i < 5; i++) {
+            // Each Pod change triggers a reconcile.
+            Pod p = workers("steady").get(0);
+            p.getMetadata().getLabels().put("touch", Integer.toString(i));
+            client.pods().inNamespace(NS).resource(p).update();
+        }
+        eventually("reconciled again", () -> scheduler().placeCalls.get() > calls);
+        assertThat(workers("steady")).extracting(p -> p.getMetadata().getName())
+                .containsExactlyInAnyOrder("steady-s0-w0", "steady-s1-w0");
+        assertThat(client.services().inNamespace(NS).withLabel("tessera.dev/job", "steady").list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void failedWorkerIsRecreatedAndCounted() {
+        TrainingJob tj = job("flaky", 1, 8, List.of("h800"));
+        tj.getSpec().getFailurePolicy().setMaxRestarts(3);
+        tj.getSpec().getFailurePolicy().setAvoidPoolAfter(5);
+        create(tj);
+        eventually("worker", () -> workers("flaky").size() == 1);
+        setPhase("flaky", "Running");
+        String firstUid = workers("flaky").get(0).getMetadata().getUid();
+        setPhase("flaky", "Failed");
+        eventually("restart counted", () -> get("flaky").getStatus().getRestarts() == 1);
+        eventually("worker recreated", () -> workers("flaky").size() == 1
+                && !workers("flaky").get(0).getMetadata().getUid().equals(firstUid));
+        assertThat(get("flaky").getStatus().getPoolFailures()).containsEntry("h800-a", 1);
+        setPhase("flaky", "Running");
+        eventually("running again", () -> get("flaky").getStatus().getPhase() == Phase.Running);
+    }
+
+    @Test
+    void restartsBeyondTheLimitFailTheJobAndReleaseItsChips() {
+        TrainingJob tj = job("doomed", 1, 8, List.of("h800"));
+        tj.getSpec().getFailurePolicy().setMaxRestarts(0);
+        create(tj);
+        eventually("worker", () -> workers("doomed").size() == 1);
+        setPhase("doomed", "Failed");
+        eventually("Failed", () -> get("doomed").getStatus().getPhase() == Phase.Failed);
+        assertThat(conditionIs("doomed", Conditions.FAILED, "True", "RestartsExhausted")).isTrue();
+        assertThat(scheduler().deleted).contains(get("doomed").getMetadata().getUid());
+    }
+
+    @Test
+    void shardsMoveOffAPoolThatKeepsFailing() {
+        TrainingJob tj = job("domestic", 1, 8, List.of("ascend-910b", "h800"));
+        tj.getSpec().getFailurePolicy().setMaxRestarts(5);
+        tj.getSpec().getFailurePolicy().setAvoidPoolAfter(2);
+        create(tj);
+        eventually("worker on ascend", () -> workers("domestic").size() == 1
+                && "ascend-a".equals(workers("domestic").get(0).getMetadata().getLabels().get("tessera.dev/pool")));
+        assertThat(workers("domestic").get(0).getSpec().getContainers().get(0).getResources().getLimits())
+                .containsKey("huawei.com/Ascend910");
+        setPhase("domestic", "Failed");
+        eventually("first failure counted", () -> get("domestic").getStatus().getRestarts() == 1);
+        eventually("recreated on ascend", () -> workers("domestic").size() == 1
+                && workers("domestic").get(0).getStatus() == null);
+        setPhase("domestic", "Failed");
+        eventually("moved to h800", () -> workers("domestic").size() == 1
+                && "h800-a".equals(workers("domestic").get(0).getMetadata().getLabels().get("tessera.dev/pool")));
+        assertThat(conditionIs("domestic", Conditions.DEGRADED, "True", "PoolUnhealthy")).isTrue();
+        assertThat(condition("domestic", Conditions.DEGRADED).getMessage()).contains("ascend-a");
+        assertThat(get("domestic").getStatus().getPlacement().getShards().get(0).getPool()).isEqualTo("h800-a");
+    }
+
+    @Test
+    void suspendReleasesChipsAndResumePlacesAgain() {
+        create(job("pausable", 1, 8, List.of("h800")));
+        eventually("worker", () -> workers("pausable").size() == 1);
+        String uid = get("pausable").getMetadata().getUid();
+        client.resources(TrainingJob.class).inNamespace(NS).withName("pausable").edit(t -> {
+            t.getSpec().setSuspend(true);
+            return t;
+        });
+        eventually("Suspended", () -> get("pausable").getStatus().getPhase() == Phase.Suspended);
+        eventually("workers gone", () -> workers("pausable").isEmpty());
+        assertThat(scheduler().placements).doesNotContainKey(uid);
+        assertThat(conditionIs("pausable", Conditions.SUSPENDED, "True", "Suspended")).isTrue();
+
+        client.resources(TrainingJob.class).inNamespace(NS).withName("pausable").edit(t -> {
+            t.getSpec().setSuspend(false);
+            return t;
+        });
+        eventually("placed again", () -> workers("pausable").size() == 1);
+        assertThat(scheduler().placements).containsKey(uid);
+        assertThat(conditionIs("pausable", Conditions.SUSPENDED, "False", "Resumed")).isTrue();
+    }
+
+    @Test
+    void aSpecChangeThatAltersThePlacementPlacesAgain() {
+        create(job("growing", 1, 8, List.of("h800")));
+        eventually("1 worker", () -> workers("growing").size() == 1);
+        client.resources(TrainingJob.class).inNamespace(NS).withName("growing").edit(t -> {
+            t.getSpec().setShards(2);
+            return t;
+        });
+        eventually("2 workers", () -> workers("growing").size() == 2);
+        TrainingJob tj = get("growing");
+        assertThat(tj.getStatus().getPlacement().getShards()).hasSize(2);
+        assertThat(tj.getStatus().getObservedGeneration()).isEqualTo(tj.getMetadata().getGeneration());
+    }
+
+    @Test
+    void deletingAJobReleasesItsPlacementThroughTheFinalizer() {
+        create(job("short-lived", 1, 8, List.of("h800")));
+        eventually("worker", () -> workers("short-lived").size() == 1);
+        TrainingJob tj = get("short-lived");
+        assertThat(tj.getMetadata().getFinalizers()).isNotEmpty();
+        String uid = tj.getMetadata().getUid();
+        client.resource(tj).delete();
+        eventually("job gone", () -> get("short-lived") == null);
+        assertThat(scheduler().deleted).contains(uid);
+        eventually("workers gone", () -> workers("short-lived").isEmpty());
+    }
+
+    @Test
+    void aRestartedSchedulerIsReToldEveryBoundPlacementBeforeItPlacesAgain() {
+        create(job("survivor", 1, 8, List.of("h800")));
+        eventually("worker", () -> workers("survivor").size() == 1);
+        String survivorUid = get("survivor").getMetadata().getUid();
+        List<String> survivorNodes = get("survivor").getStatus().getPlacement().getShards().get(0).getNodes();
+
+        // A restart: the scheduler forgets its ledger and refuses to place until synced.
+        scheduler().placements.clear();
+        scheduler().unsynced = true;
+        int syncsBefore = scheduler().syncs.size();
+        create(job("newcomer", 1, 8, List.of("h800")));
+        eventually("newcomer placed", () -> workers("newcomer").size() == 1);
+        assertThat(scheduler().syncs.size()).isGreaterThan(syncsBefore);
+        var sync = scheduler().syncs.get(scheduler().syncs.size() - 1);
+        assertThat(sync.get("placements").findValuesAsText("jobId")).contains(survivorUid);
+        List<String> newcomerNodes = get("newcomer").getStatus().getPlacement().getShards().get(0).getNodes();
+        assertThat(newcomerNodes).doesNotContainAnyElementsOf(survivorNodes);
+    }
+
+    @Test
+    void aPreemptedJobLosesItsWorkersAndWaits() {
+        create(job("low", 1, 8, List.of("h800")));
+        eventually("low placed", () -> workers("low").size() == 1);
+        String lowUid = get("low").getMetadata().getUid();
+        scheduler().preemptOnNextPlacement.add(lowUid);
+        scheduler().pendingReason = null;
+        TrainingJob high = job("high", 1, 8, List.of("h800"));
+        high.getSpec().setPriority(1000);
+        create(high);
+        eventually("high placed", () -> workers("high").size() == 1);
+        eventually("low preempted", () -> conditionIs("low", Conditions.PLACED, "False", "Preempted"));
+        eventually("low's workers gone", () -> workers("low").isEmpty());
+        assertThat(get("low").getStatus().getPhase()).isEqualTo(Phase.Pending);
+    }
+
+    static String env(Pod p, String name) {
+        return p.getSpec().getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals(name))
+                .map(EnvVar::getValue).findFirst().orElse(null);
+    }
+}
