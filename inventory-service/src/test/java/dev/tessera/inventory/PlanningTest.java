@@ -95,7 +95,7 @@ class PlanningTest {
     void runwayWithoutChipCountsTheFleetInH100Equivalents() {
         Fleet f = fleet();
         JsonPath r = given().contentType(ContentType.JSON)
-                .body(Map.of("demand", List.of(Map.of("from", TODAY.toString(), "chips", 1_000_000))))
+                .body(Map.of("demand", List.of(Map.of("from", TODAY.toString(), "chips", 1e15))))
                 .post("/api/v1/runway").then().statusCode(200).extract().jsonPath();
         assertThat(r.getString("unit")).isEqualTo("h100Equivalent");
         assertThat(r.getString("coveredUntil")).isEqualTo(TODAY.toString());

@@ -88,6 +88,11 @@ public class ProblemMapper {
         if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
             return respond(ApiException.conflict("integrity", "the change conflicts with stored data").toProblem());
         }
+        if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+            // Data exceptions (class 22): a number too large for its column, and the like.
+            return respond(ApiException.invalid("body", "a value is out of range: " + sql.getMessage()
+                    .lines().findFirst().orElse("")).toProblem());
+        }
         if (sql != null && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
             return respond(ApiException.conflict("concurrent-change", "the change collided with another; retry").toProblem());
         }

@@ -52,8 +52,17 @@ public class OrderResource {
 
     @GET
     @Path("/deliveries")
-    public List<DeliveryView> deliveries(@RestQuery String chip, @RestQuery DeliveryState state) {
-        return book.deliveries(chip, state);
+    public List<DeliveryView> deliveries(@RestQuery String chip, @RestQuery String state) {
+        DeliveryState wanted = null;
+        if (state != null && !state.isBlank()) {
+            try {
+                wanted = DeliveryState.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw dev.tessera.inventory.api.ApiException.invalid("state", "'" + state + "' is not one of "
+                        + java.util.Arrays.toString(DeliveryState.values()));
+            }
+        }
+        return book.deliveries(chip, wanted);
     }
 
     @GET
