@@ -149,7 +149,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
     private MockResponse read(RecordedRequest request, ResourcePath target) {
         if (target.isWatch()) {
             if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-                return watchSnapshot(target);
+                return watchSnapshot(request, target);
             }
             return super.handleGet(request.getPath());
         }
@@ -163,27 +163,32 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         }
         String accept = request.getHeader("Accept");
         if (accept != null && accept.contains("as=Table")) {
-            List<TableView.Column> columns = crdOf(target).map(crd -> TableView.columnsOf(crd, target.version()))
-                    .orElseGet(() -> TableView.builtInColumns(target.plural()));
-            return json(200, TableView.of(body, columns, clock.instant()));
+            return json(200, TableView.of(body, columnsOf(target), clock.instant()));
         }
         return json(200, body);
+    }
+
+    private List<TableView.Column> columnsOf(ResourcePath target) {
+        return crdOf(target).map(crd -> TableView.columnsOf(crd, target.version()))
+                .orElseGet(() -> TableView.builtInColumns(target.plural()));
     }
 
     /**
      * kubectl watches over plain HTTP, which the mock does not stream: answer the current state as
      * one batch of events and end the stream, so kubectl lists again and sees changes by polling.
      */
-    private MockResponse watchSnapshot(ResourcePath target) {
+    private MockResponse watchSnapshot(RecordedRequest request, ResourcePath target) {
         MockResponse list = super.handleGet(target.collectionPath());
         JsonNode body = parse(list);
         if (target.query().containsKey("fieldSelector")) {
             body = filterByFields(body, target.query().get("fieldSelector"));
         }
+        String accept = request.getHeader("Accept");
+        List<TableView.Column> columns = accept != null && accept.contains("as=Table") ? columnsOf(target) : null;
         StringBuilder events = new StringBuilder();
         for (JsonNode item : body.path("items")) {
             ObjectNode event = F.objectNode().put("type", "ADDED");
-            event.set("object", item);
+            event.set("object", columns == null ? item : TableView.of(item, columns, clock.instant()));
             events.append(event).append('\n');
         }
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(events.toString());
@@ -302,7 +307,12 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             }
             patched = validator.get().withDefaults(patched);
         }
-        return super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), "application/json", patched.toString()));
+        MockResponse response = super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), "application/json", patched.toString()));
+        if (response.code() == 200 && (response.getBody() == null || response.getBody().size() == 0)) {
+            // the last finalizer went and the object with it: answer its final state, as the API server does
+            response.setBody(patched.toString());
+        }
+        return response;
     }
 
     private Optional<MockResponse> refuse(CrdSchemaValidator validator, JsonNode object, JsonNode old, ResourcePath target) {
