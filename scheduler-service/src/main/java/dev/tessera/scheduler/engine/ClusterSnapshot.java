@@ -6,15 +6,16 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * An immutable view of the fleet: pools and their nodes, the ledger of placements, team quotas and
- * chips on order. Every change answers a new snapshot; the pool structure is shared between them,
- * only the per-node booking counts and the ledger map are copied, so a change costs O(nodes + jobs).
+ * chips on order. Every change answers a new snapshot that shares what did not change: the pool
+ * structure, the ledger (a persistent tree, so booking a job copies O(log jobs) entries, not the
+ * ledger) and the free-chip counts of untouched pools. Per pool it keeps how many nodes have each
+ * number of free chips, so the engine sizes a pool's room without walking its nodes.
  *
  * <p>A placement may sit on a node that is no longer in any pool (the node left the last pool
  * snapshot); its chips stay booked in the ledger until the job is released.
@@ -23,17 +24,26 @@ public final class ClusterSnapshot {
 
     private final Structure structure;
     private final int[] used;
-    private final Map<String, Placement> placements;
+    /** freeNodes[pool][f]: nodes of the pool with exactly f free chips (an overbooked node counts as 0). */
+    private final int[][] freeNodes;
+    private final LedgerTree placements;
+    /** Distinct priorities of the placed jobs, ascending, and how many jobs hold each. */
+    private final int[] priorities;
+    private final int[] priorityCounts;
+    private volatile List<Placement> ordered;
     private final Map<String, Map<String, Integer>> usage;
     private final Map<String, Map<String, Integer>> quotas;
     private final Set<String> chipsWithQuota;
     private final List<Delivery> deliveries;
 
-    private ClusterSnapshot(Structure structure, int[] used, Map<String, Placement> placements,
-            Map<String, Map<String, Integer>> usage, List<Quota> quotaList, List<Delivery> deliveries) {
+    private ClusterSnapshot(Structure structure, int[] used, int[][] freeNodes, LedgerTree placements, int[] priorities,
+            int[] priorityCounts, Map<String, Map<String, Integer>> usage, List<Quota> quotaList, List<Delivery> deliveries) {
         this.structure = structure;
         this.used = used;
+        this.freeNodes = freeNodes;
         this.placements = placements;
+        this.priorities = priorities;
+        this.priorityCounts = priorityCounts;
         this.usage = usage;
         Map<String, Map<String, Integer>> q = new HashMap<>();
         Set<String> qc = new HashSet<>();
@@ -46,12 +56,14 @@ public final class ClusterSnapshot {
         this.deliveries = deliveries;
     }
 
-    private ClusterSnapshot(ClusterSnapshot base, int[] used, Map<String, Placement> placements,
-            Map<String, Map<String, Integer>> usage) {
+    private ClusterSnapshot(ClusterSnapshot base, Change c) {
         this.structure = base.structure;
-        this.used = used;
-        this.placements = placements;
-        this.usage = usage;
+        this.used = c.used;
+        this.freeNodes = c.freeNodes;
+        this.placements = c.ledger;
+        this.priorities = c.priorities;
+        this.priorityCounts = c.priorityCounts;
+        this.usage = c.usage;
         this.quotas = base.quotas;
         this.chipsWithQuota = base.chipsWithQuota;
         this.deliveries = base.deliveries;
@@ -72,12 +84,24 @@ public final class ClusterSnapshot {
         return structure.pools;
     }
 
+    /** The ledger in booking order (a job booked again keeps its place). */
     public Collection<Placement> placements() {
-        return Collections.unmodifiableCollection(placements.values());
+        List<Placement> list = ordered;
+        if (list == null) {
+            List<LedgerTree.Entry> entries = new ArrayList<>(placements.size());
+            placements.forEach(entries::add);
+            entries.sort(Comparator.comparingLong(LedgerTree.Entry::seq));
+            List<Placement> out = new ArrayList<>(entries.size());
+            entries.forEach(e -> out.add(e.placement()));
+            list = Collections.unmodifiableList(out);
+            ordered = list;
+        }
+        return list;
     }
 
     public Placement placement(String jobId) {
-        return placements.get(jobId);
+        LedgerTree.Entry e = placements.get(jobId);
+        return e == null ? null : e.placement();
     }
 
     public List<Delivery> deliveries() {
@@ -149,32 +173,36 @@ public final class ClusterSnapshot {
 
     /** The same ledger, quotas and deliveries over a new set of pools. */
     public ClusterSnapshot withPools(Collection<Pool> pools) {
-        return new Builder().pools(pools).placements(placements.values()).quotas(quotas())
+        return new Builder().pools(pools).placements(placements()).quotas(quotas())
                 .deliveries(deliveries).build();
     }
 
     /** The same pools and ledger with new quotas and deliveries. */
     public ClusterSnapshot withAvailability(Collection<Quota> quotas, Collection<Delivery> deliveries) {
-        return new ClusterSnapshot(structure, used, placements, usage, List.copyOf(quotas), sortedDeliveries(deliveries));
+        return new ClusterSnapshot(structure, used, freeNodes, placements, priorities, priorityCounts, usage,
+                List.copyOf(quotas), sortedDeliveries(deliveries));
     }
 
     /** Books a placement; {@code released} jobs (the preempted ones) leave the ledger first. */
     public ClusterSnapshot withPlacement(Placement placement, Collection<String> released) {
-        int[] u = used.clone();
-        Map<String, Placement> p = new LinkedHashMap<>(placements);
-        Map<String, Map<String, Integer>> us = copyUsage(usage);
+        Change c = new Change(this);
         for (String jobId : released) {
-            Placement old = p.remove(jobId);
+            LedgerTree.Entry old = c.ledger.get(jobId);
             if (old != null) {
-                book(u, us, old, -1);
+                c.ledger = c.ledger.without(jobId);
+                c.book(old.placement(), -1);
             }
         }
-        Placement replaced = p.put(placement.jobId(), placement);
+        LedgerTree.Entry replaced = c.ledger.get(placement.jobId());
         if (replaced != null) {
-            book(u, us, replaced, -1);
+            // a job booked again keeps its place in the ledger's order
+            c.ledger = c.ledger.with(placement.jobId(), new LedgerTree.Entry(replaced.seq(), placement));
+            c.book(replaced.placement(), -1);
+        } else {
+            c.ledger = c.ledger.with(placement.jobId(), new LedgerTree.Entry(c.ledger.nextSeq(), placement));
         }
-        book(u, us, placement, +1);
-        return new ClusterSnapshot(this, u, Collections.unmodifiableMap(p), us);
+        c.book(placement, +1);
+        return new ClusterSnapshot(this, c);
     }
 
     public ClusterSnapshot withPlacement(Placement placement) {
@@ -183,16 +211,14 @@ public final class ClusterSnapshot {
 
     /** Releases a job's chips; the same snapshot when the job is unknown. */
     public ClusterSnapshot without(String jobId) {
-        Placement old = placements.get(jobId);
+        LedgerTree.Entry old = placements.get(jobId);
         if (old == null) {
             return this;
         }
-        int[] u = used.clone();
-        Map<String, Placement> p = new LinkedHashMap<>(placements);
-        p.remove(jobId);
-        Map<String, Map<String, Integer>> us = copyUsage(usage);
-        book(u, us, old, -1);
-        return new ClusterSnapshot(this, u, Collections.unmodifiableMap(p), us);
+        Change c = new Change(this);
+        c.ledger = c.ledger.without(jobId);
+        c.book(old.placement(), -1);
+        return new ClusterSnapshot(this, c);
     }
 
     // ---- engine internals -------------------------------------------------------------------
@@ -237,15 +263,103 @@ public final class ClusterSnapshot {
         return structure.nodeNames[node];
     }
 
-    private void book(int[] u, Map<String, Map<String, Integer>> us, Placement p, int sign) {
-        for (Shard s : p.shards()) {
-            for (NodeShare ns : s.nodes()) {
-                Integer i = structure.nodeIndex.get(ns.name());
-                if (i != null) {
-                    u[i] += sign * ns.chips();
+    /** Whole shards of {@code groupsPerShard} groups of {@code tp} chips each on one node, the pool can take now. */
+    int freeShards(int pool, int tp, int groupsPerShard) {
+        int[] hist = freeNodes[pool];
+        long groups = 0;
+        for (int f = tp; f < hist.length; f++) {
+            groups += (long) hist[f] * (f / tp);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, groups / groupsPerShard);
+    }
+
+    /** True when some placed job has a priority below {@code priority}. */
+    boolean hasPriorityBelow(int priority) {
+        return priorities.length > 0 && priorities[0] < priority;
+    }
+
+    /** True when some team has a quota of {@code chip}: only then can chips of it be borrowed and reclaimed. */
+    boolean hasQuota(String chip) {
+        return chipsWithQuota.contains(chip);
+    }
+
+    /** The snapshot's state copied on write: whole arrays for node bookings, one row per touched pool. */
+    private static final class Change {
+        final Structure structure;
+        final int[] used;
+        final int[][] freeNodes;
+        final boolean[] rowCopied;
+        LedgerTree ledger;
+        int[] priorities;
+        int[] priorityCounts;
+        final Map<String, Map<String, Integer>> usage;
+
+        Change(ClusterSnapshot base) {
+            structure = base.structure;
+            used = base.used.clone();
+            freeNodes = base.freeNodes.clone();
+            rowCopied = new boolean[freeNodes.length];
+            ledger = base.placements;
+            priorities = base.priorities;
+            priorityCounts = base.priorityCounts;
+            usage = copyUsage(base.usage);
+        }
+
+        void book(Placement p, int sign) {
+            for (Shard s : p.shards()) {
+                for (NodeShare ns : s.nodes()) {
+                    Integer i = structure.nodeIndex.get(ns.name());
+                    if (i != null) {
+                        int before = Math.max(0, structure.capacity[i] - used[i]);
+                        used[i] += sign * ns.chips();
+                        int after = Math.max(0, structure.capacity[i] - used[i]);
+                        if (before != after) {
+                            int pool = structure.nodePool[i];
+                            if (!rowCopied[pool]) {
+                                freeNodes[pool] = freeNodes[pool].clone();
+                                rowCopied[pool] = true;
+                            }
+                            freeNodes[pool][before]--;
+                            freeNodes[pool][after]++;
+                        }
+                    }
                 }
+                usage.computeIfAbsent(p.request().queue(), t -> new HashMap<>()).merge(s.chip(), sign * s.chips(), Integer::sum);
             }
-            us.computeIfAbsent(p.request().queue(), t -> new HashMap<>()).merge(s.chip(), sign * s.chips(), Integer::sum);
+            countPriority(p.request().priority(), sign);
+        }
+
+        private void countPriority(int priority, int sign) {
+            int at = java.util.Arrays.binarySearch(priorities, priority);
+            if (at >= 0) {
+                int n = priorityCounts[at] + sign;
+                if (n > 0) {
+                    priorityCounts = priorityCounts.clone();
+                    priorityCounts[at] = n;
+                } else {
+                    priorities = remove(priorities, at);
+                    priorityCounts = remove(priorityCounts, at);
+                }
+            } else if (sign > 0) {
+                int ins = -at - 1;
+                priorities = insert(priorities, ins, priority);
+                priorityCounts = insert(priorityCounts, ins, 1);
+            }
+        }
+
+        private static int[] remove(int[] a, int at) {
+            int[] b = new int[a.length - 1];
+            System.arraycopy(a, 0, b, 0, at);
+            System.arraycopy(a, at + 1, b, at, a.length - at - 1);
+            return b;
+        }
+
+        private static int[] insert(int[] a, int at, int v) {
+            int[] b = new int[a.length + 1];
+            System.arraycopy(a, 0, b, 0, at);
+            b[at] = v;
+            System.arraycopy(a, at, b, at + 1, a.length - at);
+            return b;
         }
     }
 
@@ -272,6 +386,22 @@ public final class ClusterSnapshot {
         final int[] capacity;
         final int[] nodePool;
         final Map<String, Integer> nodeIndex = new HashMap<>();
+
+        /** Free-chip counts per pool with nothing booked. */
+        int[][] emptyFreeNodes() {
+            int[][] hist = new int[poolNodes.length][];
+            for (int p = 0; p < poolNodes.length; p++) {
+                int max = 0;
+                for (int node : poolNodes[p]) {
+                    max = Math.max(max, capacity[node]);
+                }
+                hist[p] = new int[max + 1];
+                for (int node : poolNodes[p]) {
+                    hist[p][capacity[node]]++;
+                }
+            }
+            return hist;
+        }
 
         Structure(List<Pool> pools) {
             this.pools = List.copyOf(pools);
@@ -368,18 +498,17 @@ public final class ClusterSnapshot {
          */
         public ClusterSnapshot build() {
             Structure structure = new Structure(pools);
-            ClusterSnapshot s = new ClusterSnapshot(structure, new int[structure.capacity.length], Map.of(), Map.of(),
-                    List.copyOf(quotas), sortedDeliveries(deliveries));
-            int[] u = new int[structure.capacity.length];
-            Map<String, Placement> p = new LinkedHashMap<>();
-            Map<String, Map<String, Integer>> us = new HashMap<>();
+            ClusterSnapshot s = new ClusterSnapshot(structure, new int[structure.capacity.length], structure.emptyFreeNodes(),
+                    LedgerTree.EMPTY, new int[0], new int[0], Map.of(), List.copyOf(quotas), sortedDeliveries(deliveries));
+            Change c = new Change(s);
             for (Placement placement : placements) {
-                if (p.putIfAbsent(placement.jobId(), placement) != null) {
+                if (c.ledger.get(placement.jobId()) != null) {
                     throw new IllegalArgumentException("job " + placement.jobId() + " appears twice");
                 }
-                s.book(u, us, placement, +1);
+                c.ledger = c.ledger.with(placement.jobId(), new LedgerTree.Entry(c.ledger.nextSeq(), placement));
+                c.book(placement, +1);
             }
-            return new ClusterSnapshot(s, u, Collections.unmodifiableMap(p), us);
+            return new ClusterSnapshot(s, c);
         }
     }
 }

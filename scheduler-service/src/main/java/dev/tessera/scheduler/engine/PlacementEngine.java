@@ -62,10 +62,9 @@ public final class PlacementEngine {
             return new Decision.Pending(r.jobId(), List.of(new PendingReason(PendingReason.NO_ELIGIBLE_CHIPS,
                     "No chip model can take this job: " + why + ".")), earliestStart(s, r, types));
         }
-        int[] used = s.usedCopy();
-        Choice choice = choose(s, r, types, used, Set.of());
+        Choice choice = choose(r, types, capacities(s, r, types));
         if (choice != null) {
-            return new Decision.Placed(build(s, r, types, choice, used, unfit, List.of(), List.of()), List.of());
+            return new Decision.Placed(build(s, r, types, choice, s.usedCopy(), true, unfit, List.of(), List.of()), List.of());
         }
         Decision preempting = preempt(s, r, types, unfit);
         if (preempting != null) {
@@ -113,7 +112,7 @@ public final class PlacementEngine {
             return Optional.empty();
         }
         ChipOption t = types.get(best);
-        List<PoolShard> moved = allocate(s, one, t.chip, 1, used, avoid);
+        List<PoolShard> moved = allocate(s, one, t.chip, 1, used, avoid, false);
         List<Shard> shards = new ArrayList<>();
         for (Shard x : p.shards()) {
             if (x.index() == shardIndex) {
@@ -272,7 +271,19 @@ public final class PlacementEngine {
         return kinds <= 1 ? 1.0 : Math.pow(MIXING_EFFICIENCY, kinds - 1);
     }
 
-    /** How many whole shards each chip option's pools can take now. */
+    /** How many whole shards each chip option's pools can take in the snapshot as it is: O(pools). */
+    private int[] capacities(ClusterSnapshot s, PlacementRequest r, List<ChipOption> types) {
+        int[] caps = new int[types.size()];
+        for (int p = 0; p < s.poolCount(); p++) {
+            int idx = indexOf(types, s.poolChip(p));
+            if (idx >= 0) {
+                caps[idx] += s.freeShards(p, r.tensorParallel(), r.groupsPerShard());
+            }
+        }
+        return caps;
+    }
+
+    /** How many whole shards each chip option's pools can take with {@code used} as the bookings (a trial). */
     private int[] capacities(ClusterSnapshot s, PlacementRequest r, List<ChipOption> types, int[] used, Set<String> avoid) {
         int[] caps = new int[types.size()];
         int tp = r.tensorParallel();
@@ -311,8 +322,14 @@ public final class PlacementEngine {
     private record PoolShard(int pool, List<NodeShare> nodes) {
     }
 
-    /** Allocates {@code count} shards of a chip model, booking them into {@code used}. */
-    private List<PoolShard> allocate(ClusterSnapshot s, PlacementRequest r, String chip, int count, int[] used, Set<String> avoid) {
+    /**
+     * Allocates {@code count} shards of a chip model, booking them into {@code used}.
+     *
+     * @param fresh {@code used} holds the snapshot's own bookings on this chip model's pools, so their
+     *              room comes from the snapshot's free-chip counts
+     */
+    private List<PoolShard> allocate(ClusterSnapshot s, PlacementRequest r, String chip, int count, int[] used, Set<String> avoid,
+            boolean fresh) {
         int tp = r.tensorParallel();
         int gps = r.groupsPerShard();
         List<int[]> pools = new ArrayList<>(); // {pool, shards it can take}
@@ -320,14 +337,19 @@ public final class PlacementEngine {
             if (!s.poolChip(p).equals(chip) || avoid.contains(s.poolName(p))) {
                 continue;
             }
-            long groups = 0;
-            for (int node : s.poolNodes(p)) {
-                int free = s.capacityAt(node) - used[node];
-                if (free >= tp) {
-                    groups += free / tp;
+            int cap;
+            if (fresh) {
+                cap = s.freeShards(p, tp, gps);
+            } else {
+                long groups = 0;
+                for (int node : s.poolNodes(p)) {
+                    int free = s.capacityAt(node) - used[node];
+                    if (free >= tp) {
+                        groups += free / tp;
+                    }
                 }
+                cap = (int) Math.min(Integer.MAX_VALUE, groups / gps);
             }
-            int cap = (int) Math.min(Integer.MAX_VALUE, groups / gps);
             if (cap > 0) {
                 pools.add(new int[] {p, cap});
             }
@@ -365,6 +387,26 @@ public final class PlacementEngine {
      */
     private static void packPool(ClusterSnapshot s, int pool, int tp, int gps, int shards, int[] used, List<PoolShard> out) {
         int[] nodes = s.poolNodes(pool);
+        int need = gps * tp;
+        if (shards == 1) {
+            // the bucket walk below, for one shard that fits a node: the first node with the least room that holds it
+            int best = -1;
+            int bestFree = Integer.MAX_VALUE;
+            for (int node : nodes) {
+                int free = s.capacityAt(node) - used[node];
+                if (free >= need && free < bestFree) {
+                    best = node;
+                    bestFree = free;
+                }
+            }
+            if (best >= 0) {
+                List<NodeShare> shardNodes = new ArrayList<>(1);
+                used[best] += need;
+                shardNodes.add(new NodeShare(s.nodeName(best), need));
+                out.add(new PoolShard(pool, shardNodes));
+                return;
+            }
+        }
         int maxFree = 0;
         for (int node : nodes) {
             maxFree = Math.max(maxFree, s.capacityAt(node) - used[node]);
@@ -381,7 +423,6 @@ public final class PlacementEngine {
                 buckets[free].addLast(node);
             }
         }
-        int need = gps * tp;
         for (int k = 0; k < shards; k++) {
             List<NodeShare> shardNodes = new ArrayList<>();
             int oneNode = -1;
@@ -427,7 +468,8 @@ public final class PlacementEngine {
         shardNodes.add(new NodeShare(s.nodeName(node), chips));
     }
 
-    private Placement build(ClusterSnapshot s, PlacementRequest r, List<ChipOption> types, Choice choice, int[] used,
+    /** @param fresh {@code used} is a copy of the snapshot's bookings, not a trial with jobs released */
+    private Placement build(ClusterSnapshot s, PlacementRequest r, List<ChipOption> types, Choice choice, int[] used, boolean fresh,
             List<String> unfit, List<String> preemptionNotes, List<String> preempted) {
         List<Shard> shards = new ArrayList<>();
         double sum = 0;
@@ -442,7 +484,8 @@ public final class PlacementEngine {
             kinds++;
             ChipOption t = types.get(i);
             sum += k * t.throughput;
-            for (PoolShard ps : allocate(s, r, t.chip, k, used, Set.of())) {
+            // each chip model's pools are allocated once, so earlier models' bookings never touch them
+            for (PoolShard ps : allocate(s, r, t.chip, k, used, Set.of(), fresh)) {
                 poolsUsed.add(ps.pool);
                 byChipPool.computeIfAbsent(t.chip, c -> new LinkedHashMap<>()).merge(s.poolName(ps.pool), 1, Integer::sum);
                 shards.add(new Shard(shards.size(), s.poolName(ps.pool), t.chip, r.chipsPerShard(), ps.nodes, 0));
@@ -519,6 +562,11 @@ public final class PlacementEngine {
     // ---- step 5: preemption --------------------------------------------------------------------
 
     private Decision preempt(ClusterSnapshot s, PlacementRequest r, List<ChipOption> types, List<String> unfit) {
+        // a victim is a lower-priority job or a borrower of a chip model some team has a quota of;
+        // with neither in the snapshot the ledger holds no candidate, so it is not scanned
+        if (!s.hasPriorityBelow(r.priority()) && types.stream().noneMatch(t -> s.hasQuota(t.chip))) {
+            return null;
+        }
         Set<String> allowed = new HashSet<>();
         types.forEach(t -> allowed.add(t.chip));
         List<Placement> reclaim = new ArrayList<>();
@@ -602,7 +650,7 @@ public final class PlacementEngine {
             notes.add("Preempted lower-priority jobs " + String.join(", ", preempted) + " (priority below " + r.priority()
                     + "); they wait until chips free up.");
         }
-        Placement placement = build(s, r, types, choice, used, unfit, notes, ids);
+        Placement placement = build(s, r, types, choice, used, false, unfit, notes, ids);
         return new Decision.Placed(placement, ids);
     }
 
@@ -628,7 +676,7 @@ public final class PlacementEngine {
 
     private Decision pending(ClusterSnapshot s, PlacementRequest r, List<ChipOption> types, List<String> unfit) {
         List<PendingReason> reasons = new ArrayList<>();
-        int[] caps = capacities(s, r, types, s.usedCopy(), Set.of());
+        int[] caps = capacities(s, r, types);
         StringBuilder room = new StringBuilder();
         for (int i = 0; i < types.size(); i++) {
             room.append(room.length() == 0 ? "" : ", ").append(types.get(i).chip).append(": ").append(caps[i]);
@@ -669,7 +717,7 @@ public final class PlacementEngine {
             }
         }
         // more delivered chips never hurt: rule out "never" with everything delivered, then bisect the date
-        int[] capsNow = capacities(s, r, types, s.usedCopy(), Set.of());
+        int[] capsNow = capacities(s, r, types);
         if (relevant.isEmpty() || !fitsWith(s, r, types, relevant, relevant.size(), capsNow)) {
             return null;
         }
