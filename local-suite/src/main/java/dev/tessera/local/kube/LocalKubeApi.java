@@ -131,6 +131,36 @@ public final class LocalKubeApi implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs only the API, as a process: {@code --port 6443 --kubeconfig path --crd path}. The whole
+     * Kubernetes side of the local suite (fleet, kubelet) is {@code dev.tessera.local.LocalCluster}.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        int port = 6443;
+        Path kubeconfig = null;
+        java.util.List<Path> crds = new java.util.ArrayList<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[i + 1]);
+                case "--kubeconfig" -> kubeconfig = Path.of(args[i + 1]);
+                case "--crd" -> crds.add(Path.of(args[i + 1]));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        LocalKubeApi api = start(port);
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            stopped.countDown();
+        }, "shutdown"));
+        crds.forEach(api::installCrd);
+        if (kubeconfig != null) {
+            api.writeKubeconfig(kubeconfig);
+        }
+        System.out.println("Kubernetes API ready at " + api.url());
+        stopped.await();
+    }
+
     @Override
     public synchronized void close() {
         garbageCollector.close();
