@@ -47,6 +47,8 @@ public final class SimulatedKubelet implements AutoCloseable {
     private final KubeletSettings settings;
     private final Random random;
     private final Map<String, Instant> lastSeen = new HashMap<>();
+    /** Run time per Pod uid, read from its job once rather than on every pass. */
+    private final Map<String, Duration> runTimes = new HashMap<>();
     private ScheduledExecutorService loop;
 
     public SimulatedKubelet(KubernetesClient client, KubeletSettings settings) {
@@ -98,7 +100,9 @@ public final class SimulatedKubelet implements AutoCloseable {
                 progress(pod, byName.get(nodeName), now);
             }
         }
-        lastSeen.keySet().retainAll(pods.stream().map(p -> p.getMetadata().getUid()).toList());
+        List<String> uids = pods.stream().map(p -> p.getMetadata().getUid()).toList();
+        lastSeen.keySet().retainAll(uids);
+        runTimes.keySet().retainAll(uids);
     }
 
     private static Map<String, Map<String, Long>> usage(List<Pod> pods) {
@@ -226,7 +230,8 @@ public final class SimulatedKubelet implements AutoCloseable {
             }
         }
         Instant started = pod.getStatus().getStartTime() == null ? now : Instant.parse(pod.getStatus().getStartTime());
-        Duration realRunTime = Duration.ofMillis((long) (runTime(pod).toMillis() / settings.timeScale()));
+        Duration runTime = runTimes.computeIfAbsent(uid, u -> runTime(pod));
+        Duration realRunTime = Duration.ofMillis((long) (runTime.toMillis() / settings.timeScale()));
         if (!now.isBefore(started.plus(realRunTime))) {
             terminate(pod, "Succeeded", 0, "Completed", "training finished", now);
         }
