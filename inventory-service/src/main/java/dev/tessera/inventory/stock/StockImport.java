@@ -33,12 +33,13 @@ public class StockImport {
     public record Result(int imported) {
     }
 
+    /** Ordered as the database orders the rows (by text), so locks are always taken in one order. */
     private record Key(String site, String chip, StockState state) implements Comparable<Key> {
         @Override
         public int compareTo(Key o) {
             int c = site.compareTo(o.site);
             c = c != 0 ? c : chip.compareTo(o.chip);
-            return c != 0 ? c : state.compareTo(o.state);
+            return c != 0 ? c : state.name().compareTo(o.state.name());
         }
     }
 
@@ -128,7 +129,7 @@ public class StockImport {
                 select b.site_id, b.chip_id, b.state, b.quantity from stock_balance b
                 join unnest(?::text[], ?::text[], ?::text[]) as k(site_id, chip_id, state)
                   on b.site_id = k.site_id and b.chip_id = k.chip_id and b.state = k.state
-                order by b.site_id, b.chip_id, b.state for update of b""")) {
+                order by b.site_id collate "C", b.chip_id collate "C", b.state collate "C" for update of b""")) {
             sel.setArray(1, conn.createArrayOf("text", keys.stream().map(Key::site).toArray()));
             sel.setArray(2, conn.createArrayOf("text", keys.stream().map(Key::chip).toArray()));
             sel.setArray(3, conn.createArrayOf("text", keys.stream().map(k -> k.state.name()).toArray()));

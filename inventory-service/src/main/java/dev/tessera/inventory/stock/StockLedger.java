@@ -26,8 +26,9 @@ public class StockLedger {
     @Transactional(Transactional.TxType.MANDATORY)
     public StockMovement record(String site, String chip, int quantity, StockState from, StockState to,
                                 String note, Long receiptId) {
-        // Touch the two balance rows in one fixed order so opposite movements cannot deadlock.
-        if (to != null && (from == null || to.compareTo(from) < 0)) {
+        // Touch the two balance rows in one fixed order (state name, as the CSV import locks them)
+        // so opposite movements cannot deadlock.
+        if (to != null && (from == null || to.name().compareTo(from.name()) < 0)) {
             add(site, chip, to, quantity);
             if (from != null) {
                 take(site, chip, from, quantity);
