@@ -230,15 +230,22 @@ public final class SimulatedKubelet implements AutoCloseable {
             }
         }
         Instant started = pod.getStatus().getStartTime() == null ? now : Instant.parse(pod.getStatus().getStartTime());
-        Duration runTime = runTimes.computeIfAbsent(uid, u -> runTime(pod));
+        Duration runTime = runTimes.get(uid);
+        if (runTime == null) {
+            runTime = jobRunTime(pod).orElse(DEFAULT_RUN_TIME);
+            if (runTime != DEFAULT_RUN_TIME) {
+                // keep only a real estimate: the job's status may not carry one yet
+                runTimes.put(uid, runTime);
+            }
+        }
         Duration realRunTime = Duration.ofMillis((long) (runTime.toMillis() / settings.timeScale()));
         if (!now.isBefore(started.plus(realRunTime))) {
             terminate(pod, "Succeeded", 0, "Completed", "training finished", now);
         }
     }
 
-    /** The simulated run time of a worker: its job's total steps at the estimated speed. */
-    Duration runTime(Pod pod) {
+    /** The simulated run time of a worker: its job's total steps at the estimated speed, once estimated. */
+    java.util.Optional<Duration> jobRunTime(Pod pod) {
         for (OwnerReference owner : pod.getMetadata().getOwnerReferences()) {
             if (!"TrainingJob".equals(owner.getKind())) {
                 continue;
@@ -251,10 +258,10 @@ public final class SimulatedKubelet implements AutoCloseable {
             Number steps = job.get("spec", "workload", "totalSteps");
             Number speed = job.get("status", "placement", "estimate", "stepsPerSecond");
             if (steps != null && speed != null && speed.doubleValue() > 0) {
-                return Duration.ofMillis((long) (steps.doubleValue() / speed.doubleValue() * 1000));
+                return java.util.Optional.of(Duration.ofMillis((long) (steps.doubleValue() / speed.doubleValue() * 1000)));
             }
         }
-        return DEFAULT_RUN_TIME;
+        return java.util.Optional.empty();
     }
 
     private String chipOf(Pod pod, Node node) {
