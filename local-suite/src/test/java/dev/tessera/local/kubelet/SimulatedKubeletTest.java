@@ -29,6 +29,7 @@ class SimulatedKubeletTest {
     static void start() {
         api = LocalKubeApi.start(0);
         client = api.client();
+        api.installCrd(SimulatedKubeletTest.class.getResourceAsStream("/test-trainingjob-crd.yml"));
         SampleFleet.nodes(List.of(
                 new PoolSpec("h800-a", "h800", "NVIDIA-H800", SampleFleet.NVIDIA_GPU, 2, 8, "h800-a"),
                 new PoolSpec("ascend-a", "ascend-910b", null, SampleFleet.ASCEND, 1, 8, "ascend-a"))).forEach(api::apply);
@@ -92,6 +93,28 @@ class SimulatedKubeletTest {
         Pod done = get("b-s0-w0");
         assertThat(done.getStatus().getPhase()).isEqualTo("Succeeded");
         assertThat(done.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isZero();
+    }
+
+    @Test
+    void runsAsLongAsItsJobsEstimateAtTheTimeScale() {
+        var jobs = client.genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob").inNamespace("default");
+        var job = jobs.resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob").withNewMetadata().withName("est").endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("shards", 1, "chipsPerShard", 8,
+                        "workload", Map.of("totalSteps", 36_000)))).build()).create();
+        job.setAdditionalProperty("status", Map.of("placement", Map.of("estimate", Map.of("stepsPerSecond", 1.0))));
+        jobs.resource(job).updateStatus();
+        // 36,000 steps at 1 step/s: ten simulated hours, ten real seconds at 3600x
+        SimulatedKubelet kubelet = new SimulatedKubelet(client, new KubeletSettings(3600, Map.of(), 1));
+        client.pods().inNamespace("default").resource(new PodBuilder(worker("est-s0-w0", "h800-a", SampleFleet.NVIDIA_GPU, 8))
+                .editMetadata().addNewOwnerReference().withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob")
+                .withName("est").withUid(job.getMetadata().getUid()).endOwnerReference().endMetadata().build()).update();
+        kubelet.tick(T0);
+        kubelet.tick(T0.plus(Duration.ofSeconds(9)));
+        assertThat(get("est-s0-w0").getStatus().getPhase()).isEqualTo("Running");
+        kubelet.tick(T0.plus(Duration.ofSeconds(11)));
+        assertThat(get("est-s0-w0").getStatus().getPhase()).isEqualTo("Succeeded");
+        jobs.withName("est").delete();
     }
 
     @Test
