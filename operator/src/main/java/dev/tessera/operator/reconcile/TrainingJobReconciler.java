@@ -118,7 +118,14 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         }
     }
 
-    private UpdateControl<TrainingJob> reconcileJob(TrainingJob job, Context<TrainingJob> context) {
+    private UpdateControl<TrainingJob> reconcileJob(TrainingJob cached, Context<TrainingJob> context) {
+        // Status is written by this reconciler outside UpdateControl, so the cache may lag behind it; read the
+        // job itself so restarts and pool failures counted a moment ago are never lost.
+        TrainingJob job = kubernetes.resources(TrainingJob.class).inNamespace(cached.getMetadata().getNamespace())
+                .withName(cached.getMetadata().getName()).get();
+        if (job == null || !cached.getMetadata().getUid().equals(job.getMetadata().getUid())) {
+            return UpdateControl.noUpdate();
+        }
         try {
             UpdateControl<TrainingJob> control = reconcileOrThrow(job, context);
             unavailableStreak.remove(job.getMetadata().getUid());
@@ -255,6 +262,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         if (answer.preempted() != null && !answer.preempted().isEmpty()) {
             preempt(client, context, job, answer.preempted());
         }
+
+        // The placement is on record before any worker starts, so a restarted scheduler can be re-told it.
+        before = persist(job, before);
 
         // 5. Workers and the rendezvous Service.
         ensureService(client, job, context);
@@ -455,21 +465,29 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         status.setObservedGeneration(job.getMetadata().getGeneration());
         jobMetrics.record(job.getMetadata().getUid(), status.getPhase());
         boolean changed = !Objects.equals(Serialization.asJson(before), Serialization.asJson(status));
-        if (changed) {
-            // Written here rather than through UpdateControl: JOSDK then holds further events for the job until
-            // its cache shows that exact resource version, which API servers that renumber never deliver.
-            TrainingJobStatus wanted = Serialization.clone(status);
+        persist(job, before);
+        UpdateControl<TrainingJob> control = UpdateControl.noUpdate();
+        LOG.debugf("%s/%s: phase %s, %s, next look %s", job.getMetadata().getNamespace(), job.getMetadata().getName(),
+                status.getPhase(), changed ? "status patched" : "status unchanged",
+                reschedule == null ? "on the next event" : "in " + reschedule);
+        return reschedule == null ? control : control.rescheduleAfter(reschedule);
+    }
+
+    /**
+     * Writes the status when it differs from {@code before} and returns what is now stored. Written here
+     * rather than through UpdateControl: JOSDK then holds further events for the job until its cache shows
+     * that exact resource version, which API servers that renumber never deliver.
+     */
+    private TrainingJobStatus persist(TrainingJob job, TrainingJobStatus before) {
+        TrainingJobStatus wanted = Serialization.clone(job.getStatus());
+        if (!Objects.equals(Serialization.asJson(before), Serialization.asJson(wanted))) {
             kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
                     .withName(job.getMetadata().getName()).editStatus(current -> {
                         current.setStatus(wanted);
                         return current;
                     });
         }
-        UpdateControl<TrainingJob> control = UpdateControl.noUpdate();
-        LOG.debugf("%s/%s: phase %s, %s, next look %s", job.getMetadata().getNamespace(), job.getMetadata().getName(),
-                status.getPhase(), changed ? "status patched" : "status unchanged",
-                reschedule == null ? "on the next event" : "in " + reschedule);
-        return reschedule == null ? control : control.rescheduleAfter(reschedule);
+        return wanted;
     }
 
     private static void summarize(TrainingJob job, TrainingJobStatus status, int running) {

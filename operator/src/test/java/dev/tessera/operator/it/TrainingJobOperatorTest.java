@@ -221,7 +221,7 @@ class TrainingJobOperatorTest {
             scheduler().start();
         }
         eventually("placed after the scheduler returns", () -> workers("while-down").size() == 1);
-        assertThat(conditionIs("while-down", Conditions.PLACED, "True", "Placed")).isTrue();
+        eventually("Placed", () -> conditionIs("while-down", Conditions.PLACED, "True", "Placed"));
     }
 
     @Test
@@ -288,7 +288,7 @@ class TrainingJobOperatorTest {
         setPhase("domestic", "Failed");
         eventually("moved to h800", () -> workers("domestic").size() == 1
                 && "h800-a".equals(workers("domestic").get(0).getMetadata().getLabels().get("tessera.dev/pool")));
-        assertThat(conditionIs("domestic", Conditions.DEGRADED, "True", "PoolUnhealthy")).isTrue();
+        eventually("Degraded", () -> conditionIs("domestic", Conditions.DEGRADED, "True", "PoolUnhealthy"));
         assertThat(condition("domestic", Conditions.DEGRADED).getMessage()).contains("ascend-a");
         assertThat(get("domestic").getStatus().getPlacement().getShards().get(0).getPool()).isEqualTo("h800-a");
     }
@@ -325,6 +325,8 @@ class TrainingJobOperatorTest {
             return t;
         });
         eventually("2 workers", () -> workers("growing").size() == 2);
+        eventually("status shows 2 shards", () -> get("growing").getStatus().getPlacement().getShards().size() == 2
+                && get("growing").getStatus().getObservedGeneration().equals(get("growing").getMetadata().getGeneration()));
         TrainingJob tj = get("growing");
         assertThat(tj.getStatus().getPlacement().getShards()).hasSize(2);
         assertThat(tj.getStatus().getObservedGeneration()).isEqualTo(tj.getMetadata().getGeneration());
@@ -355,7 +357,7 @@ class TrainingJobOperatorTest {
         scheduler().unsynced = true;
         int syncsBefore = scheduler().syncs.size();
         create(job("newcomer", 1, 8, List.of("h800")));
-        eventually("newcomer placed", () -> workers("newcomer").size() == 1);
+        eventually("newcomer placed", () -> workers("newcomer").size() == 1 && get("newcomer").getStatus().getPlacement() != null);
         assertThat(scheduler().syncs.size()).isGreaterThan(syncsBefore);
         var sync = scheduler().syncs.get(scheduler().syncs.size() - 1);
         assertThat(sync.get("placements").findValuesAsText("jobId")).contains(survivorUid);
