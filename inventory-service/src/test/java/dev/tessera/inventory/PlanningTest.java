@@ -84,7 +84,8 @@ class PlanningTest {
         assertThat(after.getBoolean("covered")).isFalse();
         assertThat(after.getString("coveredUntil")).isEqualTo(TODAY.plusDays(12).toString());
         assertThat(after.getList("shortfalls.date")).containsExactly(TODAY.plusDays(12).toString());
-        assertThat(after.getList("shortfalls.missing", Float.class)).containsExactly(40f);
+        assertThat(after.getList("shortfalls.missing")).containsExactly(40);
+        assertThat(forecast(f.chip).getString("step")).isEqualTo("week");
 
         given().contentType(ContentType.JSON).body(Map.of("state", "CANCELLED", "note", "supplier cannot ship"))
                 .patch("/api/v1/deliveries/" + f.arriving30).then().statusCode(200);

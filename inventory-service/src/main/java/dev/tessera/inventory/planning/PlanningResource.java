@@ -53,7 +53,14 @@ public class PlanningResource {
     @Inject
     Clock clock;
 
-    public enum Step { DAY, WEEK, MONTH }
+    public enum Step {
+        DAY, WEEK, MONTH;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /**
      * {@code onHand}: stock on hand (in service or in a warehouse) plus deliveries scheduled by then,
@@ -79,7 +86,16 @@ public class PlanningResource {
     }
 
     public record RunwayView(String chip, String unit, boolean covered, LocalDate coveredUntil,
-                             List<Runway.Shortfall> shortfalls, LocalDate horizon) {
+                             List<ShortfallView> shortfalls, LocalDate horizon) {
+    }
+
+    /** {@code missing} is a whole number of chips when it is whole (always, for one chip model). */
+    public record ShortfallView(LocalDate date, Number missing) {
+        static ShortfallView of(Runway.Shortfall s) {
+            double rounded = Math.rint(s.missing());
+            return new ShortfallView(s.date(), Math.abs(s.missing() - rounded) < 1e-9 ? (Number) (long) rounded
+                    : (Number) (Math.round(s.missing() * 100) / 100.0));
+        }
     }
 
     public record Availability(Instant generatedAt, List<QuotaView> quotas, List<DeliveryEntry> deliveries,
@@ -187,7 +203,8 @@ public class PlanningResource {
         }
         List<Runway.Step> demand = body.demand().stream().map(d -> new Runway.Step(d.from(), d.chips())).toList();
         Runway.Result r = Runway.compute(s, demand, today);
-        return new RunwayView(body.chip(), unit, r.coveredUntil() == null, r.coveredUntil(), r.shortfalls(), r.horizon());
+        return new RunwayView(body.chip(), unit, r.coveredUntil() == null, r.coveredUntil(),
+                r.shortfalls().stream().map(ShortfallView::of).toList(), r.horizon());
     }
 
     /** Quotas in force now or later, deliveries still to come, and chip weights (see docs/api.md). */
