@@ -26,6 +26,8 @@ public final class ClusterSnapshot {
     private final int[] used;
     /** freeNodes[pool][f]: nodes of the pool with exactly f free chips (an overbooked node counts as 0). */
     private final int[][] freeNodes;
+    /** Nodes per pool with chips and nothing booked on them. */
+    private final int[] idleNodes;
     private final LedgerTree placements;
     /** Distinct priorities of the placed jobs, ascending, and how many jobs hold each. */
     private final int[] priorities;
@@ -36,11 +38,13 @@ public final class ClusterSnapshot {
     private final Set<String> chipsWithQuota;
     private final List<Delivery> deliveries;
 
-    private ClusterSnapshot(Structure structure, int[] used, int[][] freeNodes, LedgerTree placements, int[] priorities,
-            int[] priorityCounts, Map<String, Map<String, Integer>> usage, List<Quota> quotaList, List<Delivery> deliveries) {
+    private ClusterSnapshot(Structure structure, int[] used, int[][] freeNodes, int[] idleNodes, LedgerTree placements,
+            int[] priorities, int[] priorityCounts, Map<String, Map<String, Integer>> usage, List<Quota> quotaList,
+            List<Delivery> deliveries) {
         this.structure = structure;
         this.used = used;
         this.freeNodes = freeNodes;
+        this.idleNodes = idleNodes;
         this.placements = placements;
         this.priorities = priorities;
         this.priorityCounts = priorityCounts;
@@ -60,6 +64,7 @@ public final class ClusterSnapshot {
         this.structure = base.structure;
         this.used = c.used;
         this.freeNodes = c.freeNodes;
+        this.idleNodes = c.idleNodes;
         this.placements = c.ledger;
         this.priorities = c.priorities;
         this.priorityCounts = c.priorityCounts;
@@ -179,7 +184,7 @@ public final class ClusterSnapshot {
 
     /** The same pools and ledger with new quotas and deliveries. */
     public ClusterSnapshot withAvailability(Collection<Quota> quotas, Collection<Delivery> deliveries) {
-        return new ClusterSnapshot(structure, used, freeNodes, placements, priorities, priorityCounts, usage,
+        return new ClusterSnapshot(structure, used, freeNodes, idleNodes, placements, priorities, priorityCounts, usage,
                 List.copyOf(quotas), sortedDeliveries(deliveries));
     }
 
@@ -259,6 +264,12 @@ public final class ClusterSnapshot {
         return structure.poolNodes[pool];
     }
 
+    /** A pool node's index; -1 for a node in no pool. */
+    int nodeIndex(String name) {
+        Integer i = structure.nodeIndex.get(name);
+        return i == null ? -1 : i;
+    }
+
     String nodeName(int node) {
         return structure.nodeNames[node];
     }
@@ -271,6 +282,27 @@ public final class ClusterSnapshot {
             groups += (long) hist[f] * (f / tp);
         }
         return (int) Math.min(Integer.MAX_VALUE, groups / groupsPerShard);
+    }
+
+    /** The least number of free chips, at least {@code need}, some node of the pool has; -1 when none has. */
+    int bestFitFree(int pool, int need) {
+        int[] hist = freeNodes[pool];
+        for (int f = need; f < hist.length; f++) {
+            if (hist[f] > 0) {
+                return f;
+            }
+        }
+        return -1;
+    }
+
+    /** Nodes of the pool with chips and nothing booked. */
+    int idleNodes(int pool) {
+        return idleNodes[pool];
+    }
+
+    /** True when the node has chips and nothing booked. */
+    boolean idle(int node) {
+        return used[node] == 0 && structure.capacity[node] > 0;
     }
 
     /** True when some placed job has a priority below {@code priority}. */
@@ -288,6 +320,7 @@ public final class ClusterSnapshot {
         final Structure structure;
         final int[] used;
         final int[][] freeNodes;
+        final int[] idleNodes;
         final boolean[] rowCopied;
         LedgerTree ledger;
         int[] priorities;
@@ -298,6 +331,7 @@ public final class ClusterSnapshot {
             structure = base.structure;
             used = base.used.clone();
             freeNodes = base.freeNodes.clone();
+            idleNodes = base.idleNodes.clone();
             rowCopied = new boolean[freeNodes.length];
             ledger = base.placements;
             priorities = base.priorities;
@@ -311,10 +345,14 @@ public final class ClusterSnapshot {
                     Integer i = structure.nodeIndex.get(ns.name());
                     if (i != null) {
                         int before = Math.max(0, structure.capacity[i] - used[i]);
+                        boolean wasIdle = used[i] == 0;
                         used[i] += sign * ns.chips();
                         int after = Math.max(0, structure.capacity[i] - used[i]);
+                        int pool = structure.nodePool[i];
+                        if (structure.capacity[i] > 0 && wasIdle != (used[i] == 0)) {
+                            idleNodes[pool] += wasIdle ? -1 : 1;
+                        }
                         if (before != after) {
-                            int pool = structure.nodePool[i];
                             if (!rowCopied[pool]) {
                                 freeNodes[pool] = freeNodes[pool].clone();
                                 rowCopied[pool] = true;
@@ -386,6 +424,19 @@ public final class ClusterSnapshot {
         final int[] capacity;
         final int[] nodePool;
         final Map<String, Integer> nodeIndex = new HashMap<>();
+
+        /** Nodes with chips per pool. */
+        int[] nodesWithChips() {
+            int[] idle = new int[poolNodes.length];
+            for (int p = 0; p < poolNodes.length; p++) {
+                for (int node : poolNodes[p]) {
+                    if (capacity[node] > 0) {
+                        idle[p]++;
+                    }
+                }
+            }
+            return idle;
+        }
 
         /** Free-chip counts per pool with nothing booked. */
         int[][] emptyFreeNodes() {
@@ -499,7 +550,7 @@ public final class ClusterSnapshot {
         public ClusterSnapshot build() {
             Structure structure = new Structure(pools);
             ClusterSnapshot s = new ClusterSnapshot(structure, new int[structure.capacity.length], structure.emptyFreeNodes(),
-                    LedgerTree.EMPTY, new int[0], new int[0], Map.of(), List.copyOf(quotas), sortedDeliveries(deliveries));
+                    structure.nodesWithChips(), LedgerTree.EMPTY, new int[0], new int[0], Map.of(), List.copyOf(quotas), sortedDeliveries(deliveries));
             Change c = new Change(s);
             for (Placement placement : placements) {
                 if (c.ledger.get(placement.jobId()) != null) {

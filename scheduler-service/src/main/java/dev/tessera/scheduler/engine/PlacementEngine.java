@@ -371,7 +371,7 @@ public final class PlacementEngine {
                 break;
             }
             int k = Math.min(remaining, pc[1]);
-            packPool(s, pc[0], tp, gps, k, used, out);
+            packPool(s, pc[0], tp, gps, k, used, out, fresh);
             remaining -= k;
         }
         if (remaining > 0) {
@@ -385,11 +385,14 @@ public final class PlacementEngine {
      * it; a wider shard fills the emptiest-but-usable nodes first. Whole nodes stay free for jobs with
      * wide tensor-parallel groups instead of every node getting a little work.
      */
-    private static void packPool(ClusterSnapshot s, int pool, int tp, int gps, int shards, int[] used, List<PoolShard> out) {
+    private static void packPool(ClusterSnapshot s, int pool, int tp, int gps, int shards, int[] used, List<PoolShard> out,
+            boolean fresh) {
         int[] nodes = s.poolNodes(pool);
         int need = gps * tp;
         if (shards == 1) {
-            // the bucket walk below, for one shard that fits a node: the first node with the least room that holds it
+            // the bucket walk below, for one shard that fits a node: the first node with the least room that holds it;
+            // the snapshot's free-chip counts say how much room that is, so the walk stops at the first such node
+            int target = fresh ? s.bestFitFree(pool, need) : 0;
             int best = -1;
             int bestFree = Integer.MAX_VALUE;
             for (int node : nodes) {
@@ -397,6 +400,9 @@ public final class PlacementEngine {
                 if (free >= need && free < bestFree) {
                     best = node;
                     bestFree = free;
+                    if (free == target) {
+                        break;
+                    }
                 }
             }
             if (best >= 0) {
@@ -540,10 +546,26 @@ public final class PlacementEngine {
         }
         why.addAll(preemptionNotes);
         int wholeFree = 0;
-        for (int p : poolsUsed) {
-            for (int node : s.poolNodes(p)) {
-                if (used[node] == 0 && s.capacityAt(node) > 0) {
-                    wholeFree++;
+        if (fresh) {
+            // the snapshot's idle nodes in those pools, less the ones this placement starts using
+            for (int p : poolsUsed) {
+                wholeFree += s.idleNodes(p);
+            }
+            Set<Integer> taken = new HashSet<>();
+            for (Shard x : shards) {
+                for (NodeShare ns : x.nodes()) {
+                    int node = s.nodeIndex(ns.name());
+                    if (s.idle(node) && taken.add(node)) {
+                        wholeFree--;
+                    }
+                }
+            }
+        } else {
+            for (int p : poolsUsed) {
+                for (int node : s.poolNodes(p)) {
+                    if (used[node] == 0 && s.capacityAt(node) > 0) {
+                        wholeFree++;
+                    }
                 }
             }
         }

@@ -129,6 +129,13 @@ class SameDecisionsTest {
                 String name = ref.nodeName(node);
                 assertThat(fast.allocated(name)).as("seed %d step %d node %s", seed, step, name).isEqualTo(ref.allocated(name));
             }
+            int idle = 0;
+            for (int node : ref.poolNodes(pool)) {
+                if (ref.capacityAt(node) > 0 && ref.allocated(ref.nodeName(node)) == 0) {
+                    idle++;
+                }
+            }
+            assertThat(fast.idleNodes(pool)).as("seed %d step %d pool %d idle nodes", seed, step, pool).isEqualTo(idle);
             // the kept free-chip counts against a walk over the nodes
             for (int tp : new int[] {1, 2, 4, 8}) {
                 for (int gps : new int[] {1, 2, 3}) {
