@@ -1,0 +1,235 @@
+package dev.tessera.local.load;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * Operator load benchmark on a running local suite: adds a pool big enough for every job, applies N
+ * one-chip TrainingJobs at once, and measures, from the API as a user sees it, the time from each
+ * apply to its {@code Placed=True} condition, and until all are placed. It removes what it added.
+ *
+ * <pre>java -cp ... dev.tessera.local.load.OperatorLoadBenchmark --kubeconfig .tessera-local/kubeconfig
+ *      --scheduler http://localhost:8081 [--jobs 1000] [--threads 8] [--timeout 300] [--json FILE]</pre>
+ */
+public final class OperatorLoadBenchmark {
+    static final ResourceDefinitionContext TRAINING_JOBS = new ResourceDefinitionContext.Builder()
+            .withGroup("tessera.dev").withVersion("v1alpha1").withKind("TrainingJob").withPlural("trainingjobs")
+            .withNamespaced(true).build();
+    static final String POOL = "load-bench";
+    static final String NAMESPACE = "tessera-load";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private OperatorLoadBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = parse(args);
+        int jobs = Integer.parseInt(opts.getOrDefault("jobs", "1000"));
+        int threads = Integer.parseInt(opts.getOrDefault("threads", "8"));
+        Duration timeout = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("timeout", "300")));
+        String scheduler = opts.getOrDefault("scheduler", "http://localhost:8081");
+        Path kubeconfig = Path.of(opts.getOrDefault("kubeconfig", ".tessera-local/kubeconfig"));
+        if (!Files.isReadable(kubeconfig)) {
+            System.err.println("no kubeconfig at " + kubeconfig + ": start the suite with ./tessera-local up");
+            System.exit(2);
+        }
+        Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            int nodes = (jobs + 7) / 8;
+            prepare(client, nodes);
+            waitForPool(scheduler, nodes * 8, Duration.ofSeconds(60));
+
+            Map<String, Long> applied = new ConcurrentHashMap<>();
+            Map<String, Long> placed = new ConcurrentHashMap<>();
+            SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(TRAINING_JOBS)
+                    .inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
+                        @Override
+                        public void onAdd(GenericKubernetesResource r) {
+                            observe(r, placed);
+                        }
+
+                        @Override
+                        public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource r) {
+                            observe(r, placed);
+                        }
+
+                        @Override
+                        public void onDelete(GenericKubernetesResource r, boolean unknown) {
+                        }
+                    });
+            System.out.printf(Locale.ROOT, "applying %d TrainingJobs with %d client threads...%n", jobs, threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            long start = System.nanoTime();
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                String name = String.format("load-%04d", i);
+                futures.add(pool.submit(() -> {
+                    applied.put(name, System.nanoTime());
+                    client.genericKubernetesResources(TRAINING_JOBS).inNamespace(NAMESPACE).resource(job(name)).create();
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            long appliedAll = System.nanoTime();
+            pool.shutdown();
+            long deadline = start + timeout.toNanos();
+            while (placed.size() < jobs && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            long end = placed.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
+            informer.close();
+
+            List<Double> latencies = new ArrayList<>();
+            placed.forEach((name, t) -> latencies.add((t - applied.get(name)) / 1e6));
+            Collections.sort(latencies);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("jobs", jobs);
+            result.put("placed", placed.size());
+            result.put("applySeconds", (appliedAll - start) / 1e9);
+            result.put("allPlacedSeconds", placed.size() == jobs ? (end - start) / 1e9 : null);
+            result.put("placedLatencyP50Millis", percentile(latencies, 50));
+            result.put("placedLatencyP99Millis", percentile(latencies, 99));
+            result.put("placedLatencyMaxMillis", latencies.isEmpty() ? null : latencies.get(latencies.size() - 1));
+            System.out.printf(Locale.ROOT, "%-28s %d of %d%n", "placed", placed.size(), jobs);
+            System.out.printf(Locale.ROOT, "%-28s %.2f s%n", "all applied after", (appliedAll - start) / 1e9);
+            System.out.printf(Locale.ROOT, "%-28s %s%n", "all placed after",
+                    placed.size() == jobs ? String.format(Locale.ROOT, "%.2f s", (end - start) / 1e9) : "not within the timeout");
+            System.out.printf(Locale.ROOT, "%-28s p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", "apply -> Placed",
+                    percentile(latencies, 50), percentile(latencies, 99),
+                    latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1));
+            if (opts.containsKey("json")) {
+                Files.writeString(Path.of(opts.get("json")), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            }
+            cleanUp(client, nodes);
+            System.exit(placed.size() == jobs ? 0 : 1);
+        }
+    }
+
+    static void observe(GenericKubernetesResource r, Map<String, Long> placed) {
+        long now = System.nanoTime();
+        JsonNode status = JSON.valueToTree(r.getAdditionalProperties().get("status"));
+        if (status == null || !status.has("conditions")) {
+            return;
+        }
+        for (JsonNode c : status.get("conditions")) {
+            if ("Placed".equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
+                placed.putIfAbsent(r.getMetadata().getName(), now);
+            }
+        }
+    }
+
+    static GenericKubernetesResource job(String name) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("queue", "default");
+        spec.put("shards", 1);
+        spec.put("chipsPerShard", 1);
+        spec.put("tensorParallel", 1);
+        spec.put("chips", Map.of("allowed", List.of("h800")));
+        spec.put("workload", Map.of("communication", "Low", "parametersBillions", 1, "totalSteps", 1_000_000));
+        spec.put("template", Map.of("spec", Map.of("containers",
+                List.of(Map.of("name", "trainer", "image", "registry.example/bench:1.0")))));
+        return new GenericKubernetesResourceBuilder().withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob")
+                .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+                .addToAdditionalProperties("spec", spec).build();
+    }
+
+    static void prepare(KubernetesClient client, int nodes) {
+        if (client.namespaces().withName(NAMESPACE).get() == null) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+        }
+        for (int i = 0; i < nodes; i++) {
+            Node n = new NodeBuilder().withNewMetadata().withName(String.format("%s-%04d", POOL, i))
+                    .addToLabels("tessera.dev/pool", POOL).addToLabels("tessera.dev/chip", "h800").endMetadata()
+                    .withNewStatus().addToAllocatable("nvidia.com/gpu", new Quantity("8"))
+                    .addToCapacity("nvidia.com/gpu", new Quantity("8"))
+                    .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+            client.nodes().resource(n).createOr(existing -> existing.update());
+        }
+    }
+
+    /** The operator pushes new nodes to the scheduler by itself; wait until the pool is there in full. */
+    static void waitForPool(String scheduler, int chips, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(scheduler + "/api/v1/pools")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                for (JsonNode p : JSON.readTree(r.body())) {
+                    if (POOL.equals(p.path("name").asText()) && p.path("capacity").asInt() >= chips) {
+                        return;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // not up yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the scheduler did not get pool " + POOL + " within " + timeout);
+    }
+
+    static void cleanUp(KubernetesClient client, int nodes) throws InterruptedException {
+        client.genericKubernetesResources(TRAINING_JOBS).inNamespace(NAMESPACE).delete();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!client.genericKubernetesResources(TRAINING_JOBS).inNamespace(NAMESPACE).list().getItems().isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        for (int i = 0; i < nodes; i++) {
+            client.nodes().withName(String.format("%s-%04d", POOL, i)).delete();
+        }
+    }
+
+    static double percentile(List<Double> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                System.err.println("usage: --kubeconfig FILE --scheduler URL [--jobs N] [--threads N] [--timeout SECONDS] [--json FILE]");
+                System.exit(2);
+            }
+            opts.put(args[i].substring(2), args[++i]);
+        }
+        return opts;
+    }
+}
