@@ -78,6 +78,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     /** Failed Pods already counted, so a stale cache never counts one failure twice. */
     private final Set<String> countedFailures = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> unavailableStreak = new ConcurrentHashMap<>();
+    /** The resourceVersion of each job's last status write by this reconciler. */
+    private final Map<String, String> lastWritten = new ConcurrentHashMap<>();
 
     @Inject
     public TrainingJobReconciler(KubernetesClient kubernetes, SchedulerClient scheduler, LedgerSync ledgerSync, JobEvents events,
@@ -119,12 +121,20 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     }
 
     private UpdateControl<TrainingJob> reconcileJob(TrainingJob cached, Context<TrainingJob> context) {
-        // Status is written by this reconciler outside UpdateControl, so the cache may lag behind it; read the
-        // job itself so restarts and pool failures counted a moment ago are never lost.
-        TrainingJob job = kubernetes.resources(TrainingJob.class).inNamespace(cached.getMetadata().getNamespace())
-                .withName(cached.getMetadata().getName()).get();
-        if (job == null || !cached.getMetadata().getUid().equals(job.getMetadata().getUid())) {
-            return UpdateControl.noUpdate();
+        // Status is written by this reconciler outside UpdateControl, so the cache may lag behind it. When the
+        // cache does not show this reconciler's last write, read the job itself, so restarts and pool failures
+        // counted a moment ago are never lost.
+        TrainingJob job = cached;
+        String written = lastWritten.get(cached.getMetadata().getUid());
+        if (written != null && !written.equals(cached.getMetadata().getResourceVersion())) {
+            job = kubernetes.resources(TrainingJob.class).inNamespace(cached.getMetadata().getNamespace())
+                    .withName(cached.getMetadata().getName()).get();
+            if (job == null || !cached.getMetadata().getUid().equals(job.getMetadata().getUid())) {
+                return UpdateControl.noUpdate();
+            }
+            lastWritten.put(job.getMetadata().getUid(), job.getMetadata().getResourceVersion());
+        } else {
+            job = Serialization.clone(cached);
         }
         try {
             UpdateControl<TrainingJob> control = reconcileOrThrow(job, context);
@@ -481,11 +491,12 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     private TrainingJobStatus persist(TrainingJob job, TrainingJobStatus before) {
         TrainingJobStatus wanted = Serialization.clone(job.getStatus());
         if (!Objects.equals(Serialization.asJson(before), Serialization.asJson(wanted))) {
-            kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
-                    .withName(job.getMetadata().getName()).editStatus(current -> {
-                        current.setStatus(wanted);
-                        return current;
-                    });
+            // One PUT guarded by the resourceVersion read at the start: a concurrent change answers 409 and the
+            // reconcile is retried from the stored job, so no update is lost.
+            TrainingJob stored = kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
+                    .resource(job).updateStatus();
+            job.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
+            lastWritten.put(job.getMetadata().getUid(), stored.getMetadata().getResourceVersion());
         }
         return wanted;
     }
@@ -569,6 +580,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
                 .withLabel(WorkerPods.LABEL_JOB_UID, job.getMetadata().getUid()).delete();
         jobMetrics.forget(job.getMetadata().getUid());
+        lastWritten.remove(job.getMetadata().getUid());
         return DeleteControl.defaultDelete();
     }
 
