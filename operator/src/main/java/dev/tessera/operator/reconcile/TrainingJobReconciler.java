@@ -506,8 +506,10 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         status.setShardsSummary(running + "/" + job.getSpec().getShards());
         var summary = status.getSummary() == null ? new dev.tessera.operator.api.StatusSummary() : status.getSummary();
         summary.setChips(PlacementMapping.chipsSummary(status.getPlacement()));
-        summary.setH100Equivalent(status.getPlacement() == null || status.getPlacement().getEstimate() == null ? null
-                : status.getPlacement().getEstimate().getH100Equivalent());
+        Double h100 = status.getPlacement() == null || status.getPlacement().getEstimate() == null ? null
+                : status.getPlacement().getEstimate().getH100Equivalent();
+        // One decimal is what a reader of `kubectl get tj` can use; the placement keeps the full figure.
+        summary.setH100Equivalent(h100 == null ? null : Math.round(h100 * 10) / 10.0);
         summary.setSubmitted(job.getMetadata().getCreationTimestamp());
         status.setSummary(summary);
         if (status.getRestarts() == null) {
