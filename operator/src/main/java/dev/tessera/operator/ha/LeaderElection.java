@@ -2,6 +2,8 @@ package dev.tessera.operator.ha;
 
 import jakarta.inject.Singleton;
 
+import io.quarkus.arc.Unremovable;
+
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 
 /**
@@ -9,6 +11,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
  * take over. The Lease lives in the operator's own namespace. Active in the prod profile.
  */
 @Singleton
+@Unremovable
 public class LeaderElection extends LeaderElectionConfiguration {
     public LeaderElection() {
         super("tessera-operator");
