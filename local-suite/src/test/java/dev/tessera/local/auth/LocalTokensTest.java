@@ -45,6 +45,26 @@ class LocalTokensTest {
     }
 
     @Test
+    void smallryeJwtAcceptsTheTokenAndReadsItsGroups() throws Exception {
+        LocalTokens.ensureKeyPair(dir);
+        String token = LocalTokens.mint(LocalTokens.readPrivateKey(dir.resolve(LocalTokens.PRIVATE_KEY_FILE)),
+                LocalTokens.DEFAULT_ISSUER, "tessera-operator", List.of("operator"), Duration.ofMinutes(5),
+                Instant.now());
+        var context = new io.smallrye.jwt.auth.principal.JWTAuthContextInfo(
+                publicKey(dir.resolve(LocalTokens.PUBLIC_KEY_FILE)), LocalTokens.DEFAULT_ISSUER);
+
+        var jwt = new io.smallrye.jwt.auth.principal.DefaultJWTParser(context).parse(token);
+
+        assertThat(jwt.getName()).isEqualTo("tessera-operator");
+        assertThat(jwt.getGroups()).containsExactly("operator");
+
+        var otherIssuer = new io.smallrye.jwt.auth.principal.JWTAuthContextInfo(
+                publicKey(dir.resolve(LocalTokens.PUBLIC_KEY_FILE)), "https://elsewhere.example");
+        assertThatThrownBy(() -> new io.smallrye.jwt.auth.principal.DefaultJWTParser(otherIssuer).parse(token))
+                .isInstanceOf(io.smallrye.jwt.auth.principal.ParseException.class);
+    }
+
+    @Test
     void aSecondCallKeepsTheExistingKeyPair() throws Exception {
         LocalTokens.ensureKeyPair(dir);
         String before = Files.readString(dir.resolve(LocalTokens.PUBLIC_KEY_FILE));
