@@ -144,6 +144,25 @@ class RoleMatrixTest {
     }
 
     @Test
+    void inventoryCallsCarryTheSchedulersOwnTokenAndFollowItsRotation() throws Exception {
+        java.nio.file.Files.writeString(InventoryStub.tokenFile, "scheduler.token.one\n");
+        java.nio.file.Files.setLastModifiedTime(InventoryStub.tokenFile,
+                java.nio.file.attribute.FileTime.fromMillis(1_700_000_000_000L));
+        availability.refresh();
+        assertThat(InventoryStub.authorization).isEqualTo("Bearer scheduler.token.one");
+
+        java.nio.file.Files.writeString(InventoryStub.tokenFile, "scheduler.token.two\n");
+        java.nio.file.Files.setLastModifiedTime(InventoryStub.tokenFile,
+                java.nio.file.attribute.FileTime.fromMillis(1_700_000_060_000L));
+        availability.refresh();
+        assertThat(InventoryStub.authorization).isEqualTo("Bearer scheduler.token.two");
+
+        java.nio.file.Files.writeString(InventoryStub.tokenFile, "");
+        availability.refresh();
+        assertThat(InventoryStub.authorization).as("an empty token file sends no header").isNull();
+    }
+
+    @Test
     void healthMetricsAndOpenApiStayOpen() {
         given().get("/q/health/live").then().statusCode(200);
         // readiness may say down for its own reasons; it must not ask for a token
