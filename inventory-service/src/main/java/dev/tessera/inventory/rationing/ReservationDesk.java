@@ -38,10 +38,13 @@ public class ReservationDesk {
     @Inject
     SupplyReader supply;
 
+    @Inject
+    dev.tessera.inventory.audit.AuditTrail audit;
+
     public record Request(String team, String chip, int quantity, LocalDate from, LocalDate to, String jobId) {
     }
 
-    private record Pending(Request request, CompletableFuture<Reservation> result) {
+    private record Pending(Request request, String subject, CompletableFuture<Reservation> result) {
     }
 
     private static final class Lane {
@@ -53,8 +56,13 @@ public class ReservationDesk {
 
     /** The stored reservation, or an {@link ApiException} 409 when it would overbook. */
     public Reservation reserve(Request request) {
+        return reserve(request, "system");
+    }
+
+    /** As {@link #reserve(Request)}, recording {@code subject} in the audit trail with the reservation. */
+    public Reservation reserve(Request request, String subject) {
         Lane lane = lanes.computeIfAbsent(request.chip(), c -> new Lane());
-        Pending mine = new Pending(request, new CompletableFuture<>());
+        Pending mine = new Pending(request, subject, new CompletableFuture<>());
         lane.queue.add(mine);
         while (!mine.result().isDone()) {
             lane.lock.lock();
@@ -120,6 +128,7 @@ public class ReservationDesk {
                     stored.jobId = r.jobId();
                     stored.createdAt = now;
                     stored.persist();
+                    audit.record(p.subject(), "reservation.create", String.valueOf(stored.id));
                     outcomes.add(() -> p.result().complete(stored));
                 }
             });
