@@ -32,8 +32,8 @@ final class LocalSuite {
     static final int OPERATOR_PORT = 18080;
     static final int SCHEDULER_PORT = 18081;
     static final int INVENTORY_PORT = 18082;
-    /** Token checks in the suite's services: off until both services enforce them, then -Dtessera.e2e.auth=true (or the default flipped). */
-    static final boolean AUTH = Boolean.parseBoolean(System.getProperty("tessera.e2e.auth", "false"));
+    /** Token checks in the suite's services, on as everywhere; -Dtessera.e2e.auth=false runs the scenarios without them. */
+    static final boolean AUTH = Boolean.parseBoolean(System.getProperty("tessera.e2e.auth", "true"));
 
     final Path root;
     final Path home;

@@ -268,7 +268,7 @@ class LocalSuiteTest {
     void withoutATokenCallsAreRefusedAndAViewerReadsButCannotReserve() throws Exception {
         String viewer = suite.token("viewer");
         assertThat(viewer.split("\\.")).as(viewer).hasSize(3);
-        assumeTrue(LocalSuite.AUTH, "the suite runs with TESSERA_LOCAL_AUTH_ENABLED=false until both services enforce roles");
+        assumeTrue(LocalSuite.AUTH, "run with -Dtessera.e2e.auth=false: the services check no tokens");
 
         for (int port : List.of(LocalSuite.INVENTORY_PORT, LocalSuite.SCHEDULER_PORT)) {
             String path = port == LocalSuite.INVENTORY_PORT ? "/api/v1/sites" : "/api/v1/pools";
