@@ -1,5 +1,6 @@
 package dev.tessera.inventory.catalog;
 
+import jakarta.inject.Inject;
 import dev.tessera.inventory.audit.AuditTrail;
 import dev.tessera.inventory.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -30,7 +31,7 @@ import org.jboss.resteasy.reactive.RestPath;
 @Consumes(MediaType.APPLICATION_JSON)
 public class CatalogResource {
 
-    @jakarta.inject.Inject
+    @Inject
     AuditTrail audit;
 
     static final String ID_PATTERN = "[a-z0-9][a-z0-9-]{0,63}";

@@ -31,7 +31,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 @Produces(MediaType.APPLICATION_JSON)
 public class OrderResource {
 
-    @jakarta.inject.Inject
+    @Inject
     AuditTrail audit;
 
     @Inject

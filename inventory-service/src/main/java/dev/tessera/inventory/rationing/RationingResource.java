@@ -42,7 +42,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 @Consumes(MediaType.APPLICATION_JSON)
 public class RationingResource {
 
-    @jakarta.inject.Inject
+    @Inject
     AuditTrail audit;
 
     static final String TEAM_PATTERN = "[a-z0-9][a-z0-9-]{0,63}";

@@ -1,5 +1,6 @@
 package dev.tessera.inventory.rationing;
 
+import dev.tessera.inventory.audit.AuditTrail;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.planning.SupplyReader;
 import dev.tessera.inventory.planning.SupplyTimeline;
@@ -39,7 +40,7 @@ public class ReservationDesk {
     SupplyReader supply;
 
     @Inject
-    dev.tessera.inventory.audit.AuditTrail audit;
+    AuditTrail audit;
 
     public record Request(String team, String chip, int quantity, LocalDate from, LocalDate to, String jobId) {
     }

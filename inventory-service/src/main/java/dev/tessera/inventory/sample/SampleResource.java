@@ -15,7 +15,7 @@ import jakarta.ws.rs.core.Response;
 @Path("/api/v1/sample-data")
 public class SampleResource {
 
-    @jakarta.inject.Inject
+    @Inject
     AuditTrail audit;
 
     @Inject

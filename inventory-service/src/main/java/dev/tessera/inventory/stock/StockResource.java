@@ -36,7 +36,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 @Produces(MediaType.APPLICATION_JSON)
 public class StockResource {
 
-    @jakarta.inject.Inject
+    @Inject
     AuditTrail audit;
 
     @Inject

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import net.jqwik.api.Arbitraries;
@@ -40,7 +41,7 @@ class HostileInputTest {
     static final int CALLS_PER_ENDPOINT = 12;
 
     // Refused by Vert.x before any application code runs (body too large, URI too long, headers too large).
-    static final java.util.Set<Integer> HTTP_LAYER = java.util.Set.of(413, 414, 431);
+    static final Set<Integer> HTTP_LAYER = Set.of(413, 414, 431);
 
     record Target(String method, String path) {
     }
