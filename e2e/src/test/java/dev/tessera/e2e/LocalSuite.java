@@ -32,11 +32,14 @@ final class LocalSuite {
     static final int OPERATOR_PORT = 18080;
     static final int SCHEDULER_PORT = 18081;
     static final int INVENTORY_PORT = 18082;
+    /** Token checks in the suite's services, on as everywhere; -Dtessera.e2e.auth=false runs the scenarios without them. */
+    static final boolean AUTH = Boolean.parseBoolean(System.getProperty("tessera.e2e.auth", "true"));
 
     final Path root;
     final Path home;
     final String kubectl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private String viewerToken;
 
     record Run(int exit, String out, String err) {
         String all() {
@@ -61,6 +64,7 @@ final class LocalSuite {
         // real time: jobs stay Running while the scenarios look at them; no random crashes to make them flaky
         env.put("TESSERA_LOCAL_TIME_SCALE", "1");
         env.put("TESSERA_LOCAL_CRASH_RATES", "off");
+        env.put("TESSERA_LOCAL_AUTH_ENABLED", String.valueOf(AUTH));
         env.put("KUBECONFIG", home.resolve("kubeconfig").toString());
         return env;
     }
@@ -93,10 +97,39 @@ final class LocalSuite {
     }
 
     JsonNode schedulerGet(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + SCHEDULER_PORT + "/api/v1" + path)).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = call(SCHEDULER_PORT, "GET", "/api/v1" + path, null, viewerToken());
         return response.statusCode() == 404 ? null : JSON.readTree(response.body());
+    }
+
+    /** A user's token from {@code ./tessera-local token}, as a developer would get one. */
+    String token(String role) throws IOException, InterruptedException {
+        Run run = script("token", "--role", role, "--subject", "e2e-" + role, "--ttl", "1h");
+        if (run.exit() != 0) {
+            throw new IllegalStateException("tessera-local token --role " + role + ": " + run.all());
+        }
+        return run.out().trim();
+    }
+
+    synchronized String viewerToken() throws IOException, InterruptedException {
+        if (viewerToken == null) {
+            viewerToken = token("viewer");
+        }
+        return viewerToken;
+    }
+
+    /** One HTTP call to a service on this machine; token null sends no Authorization header. */
+    HttpResponse<String> call(int port, String method, String path, String jsonBody, String token)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     long pidOf(String part) throws IOException {

@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 
 import static dev.tessera.e2e.LocalSuite.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The issue's scenarios, in order, over one start of the whole suite: a mixed-chip job runs on two
@@ -260,6 +261,38 @@ class LocalSuiteTest {
             }
         }
         return ledger.equals(bookedByStatuses());
+    }
+
+    @Test
+    @Order(7)
+    void withoutATokenCallsAreRefusedAndAViewerReadsButCannotReserve() throws Exception {
+        String viewer = suite.token("viewer");
+        assertThat(viewer.split("\\.")).as(viewer).hasSize(3);
+        assumeTrue(LocalSuite.AUTH, "run with -Dtessera.e2e.auth=false: the services check no tokens");
+
+        for (int port : List.of(LocalSuite.INVENTORY_PORT, LocalSuite.SCHEDULER_PORT)) {
+            String path = port == LocalSuite.INVENTORY_PORT ? "/api/v1/sites" : "/api/v1/pools";
+            assertProblem(suite.call(port, "GET", path, null, null), 401);
+            assertProblem(suite.call(port, "GET", path, null, viewer + "x"), 401);
+            assertThat(suite.call(port, "GET", path, null, viewer).statusCode()).as(path).isEqualTo(200);
+        }
+        String reservation = "{\"team\":\"llm-core\",\"chip\":\"h800\",\"quantity\":1,"
+                + "\"from\":\"2027-01-01\",\"to\":\"2027-01-31\"}";
+        String before = suite.call(LocalSuite.INVENTORY_PORT, "GET", "/api/v1/reservations", null, viewer).body();
+        assertProblem(suite.call(LocalSuite.INVENTORY_PORT, "POST", "/api/v1/reservations", reservation, viewer), 403);
+        assertThat(suite.call(LocalSuite.INVENTORY_PORT, "GET", "/api/v1/reservations", null, viewer).body())
+                .as("a refused reservation writes nothing").isEqualTo(before);
+        // only the operator's identity places jobs
+        assertProblem(suite.call(LocalSuite.SCHEDULER_PORT, "POST", "/api/v1/placements", "{}", viewer), 403);
+        // a planner passes the role check and meets validation instead
+        int planner = suite.call(LocalSuite.INVENTORY_PORT, "POST", "/api/v1/reservations", "{}", suite.token("planner")).statusCode();
+        assertThat(planner).isEqualTo(400);
+    }
+
+    private static void assertProblem(java.net.http.HttpResponse<String> response, int status) {
+        assertThat(response.statusCode()).as(response.uri() + " " + response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
     }
 
     private static void assertNoChipGivenTwice() throws Exception {

@@ -76,6 +76,29 @@ public class ProblemMapper {
         return respond(new Problem(Problem.TYPE_BASE + "http-" + status, title, status, detail, null));
     }
 
+    // Missing or unverifiable token: 401 with a Bearer challenge (proactive auth is off so these reach here).
+    @ServerExceptionMapper(priority = 1)
+    public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e) {
+        return unauthorized();
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response unauthorizedCall(io.quarkus.security.UnauthorizedException e) {
+        return unauthorized();
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return respond(new Problem(Problem.TYPE_BASE + "forbidden", "Forbidden", 403,
+                "the token's roles do not allow this call", null));
+    }
+
+    private static Response unauthorized() {
+        Problem p = new Problem(Problem.TYPE_BASE + "unauthorized", "Unauthorized", 401,
+                "a valid bearer token is required", null);
+        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer").entity(p).build();
+    }
+
     @ServerExceptionMapper
     public Response optimistic(OptimisticLockException e) {
         return respond(ApiException.conflict("concurrent-change", "the record changed concurrently; retry").toProblem());
@@ -101,6 +124,15 @@ public class ProblemMapper {
             Problem p = new Problem(Problem.TYPE_BASE + "busy", "Service busy", 503,
                     "no database connection became free in time; retry", null);
             return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", "1").entity(p).build();
+        }
+        return unexpected(e);
+    }
+
+    // A Content-Type header that is not a media type fails inside Quarkus REST's content negotiation.
+    @ServerExceptionMapper(priority = 1)
+    public Response illegalArgument(IllegalArgumentException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("Failed to parse media type")) {
+            return respond(ApiException.invalid("Content-Type", "not a media type").toProblem());
         }
         return unexpected(e);
     }

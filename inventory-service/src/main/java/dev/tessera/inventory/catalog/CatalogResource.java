@@ -1,9 +1,14 @@
 package dev.tessera.inventory.catalog;
 
+import jakarta.inject.Inject;
+import dev.tessera.inventory.audit.AuditTrail;
+import dev.tessera.inventory.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.tessera.inventory.api.ApiException;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
@@ -26,6 +31,9 @@ import org.jboss.resteasy.reactive.RestPath;
 @Consumes(MediaType.APPLICATION_JSON)
 public class CatalogResource {
 
+    @Inject
+    AuditTrail audit;
+
     static final String ID_PATTERN = "[a-z0-9][a-z0-9-]{0,63}";
 
     /** {@code h100Equivalent}: throughput of one chip relative to one H100 on large-model pretraining. */
@@ -33,7 +41,7 @@ public class CatalogResource {
             @NotBlank @Pattern(regexp = ID_PATTERN, message = "must be a short lowercase id such as h800") String id,
             @NotBlank @Size(max = 128) String vendor,
             @NotBlank @Size(max = 256) String name,
-            @NotNull @Positive Double h100Equivalent) {
+            @NotNull @Positive @DecimalMax("1000") Double h100Equivalent) {
     }
 
     public record ChipModelView(String id, String vendor, String name, double h100Equivalent) {
@@ -57,6 +65,7 @@ public class CatalogResource {
     @POST
     @Path("/chip-models")
     @Transactional
+    @RolesAllowed(Roles.ADMIN)
     public Response createChipModel(@Valid @NotNull ChipModelRequest body) {
         if (ChipModel.findById(body.id()) != null) {
             throw ApiException.conflict("exists", "chip model '" + body.id() + "' already exists");
@@ -68,11 +77,13 @@ public class CatalogResource {
         c.h100Equivalent = body.h100Equivalent();
         c.createdAt = Instant.now();
         c.persist();
+        audit.record("chip-model.create", c.id);
         return Response.created(URI.create("/api/v1/chip-models/" + c.id)).entity(ChipModelView.of(c)).build();
     }
 
     @GET
     @Path("/chip-models")
+    @RolesAllowed({Roles.VIEWER, Roles.SCHEDULER})
     public List<ChipModelView> chipModels() {
         return ChipModel.<ChipModel>listAll().stream()
                 .sorted((a, b) -> a.id.compareTo(b.id)).map(ChipModelView::of).toList();
@@ -80,6 +91,7 @@ public class CatalogResource {
 
     @GET
     @Path("/chip-models/{id}")
+    @RolesAllowed({Roles.VIEWER, Roles.SCHEDULER})
     public ChipModelView chipModel(@RestPath String id) {
         return ChipModelView.of(ChipModel.require(id));
     }
@@ -87,6 +99,7 @@ public class CatalogResource {
     @POST
     @Path("/sites")
     @Transactional
+    @RolesAllowed(Roles.ADMIN)
     public Response createSite(@Valid @NotNull SiteRequest body) {
         if (Site.findById(body.id()) != null) {
             throw ApiException.conflict("exists", "site '" + body.id() + "' already exists");
@@ -97,17 +110,20 @@ public class CatalogResource {
         s.kind = body.kind();
         s.createdAt = Instant.now();
         s.persist();
+        audit.record("site.create", s.id);
         return Response.created(URI.create("/api/v1/sites/" + s.id)).entity(SiteView.of(s)).build();
     }
 
     @GET
     @Path("/sites")
+    @RolesAllowed(Roles.VIEWER)
     public List<SiteView> sites() {
         return Site.<Site>listAll().stream().sorted((a, b) -> a.id.compareTo(b.id)).map(SiteView::of).toList();
     }
 
     @GET
     @Path("/sites/{id}")
+    @RolesAllowed(Roles.VIEWER)
     public SiteView site(@RestPath String id) {
         return SiteView.of(Site.require(id));
     }

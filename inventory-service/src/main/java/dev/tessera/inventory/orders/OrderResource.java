@@ -1,5 +1,9 @@
 package dev.tessera.inventory.orders;
 
+import jakarta.transaction.Transactional;
+import dev.tessera.inventory.audit.AuditTrail;
+import dev.tessera.inventory.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.tessera.inventory.orders.OrderViews.DeliveryPatch;
 import dev.tessera.inventory.orders.OrderViews.DeliveryView;
 import dev.tessera.inventory.orders.OrderViews.ImportResult;
@@ -28,30 +32,39 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class OrderResource {
 
     @Inject
+    AuditTrail audit;
+
+    @Inject
     DeliveryBook book;
 
     @POST
     @Path("/purchase-orders")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.PLANNER)
+    @Transactional
     public Response createOrder(@Valid @NotNull PurchaseOrderRequest body) {
         PurchaseOrderView view = book.create(body);
+        audit.record("purchase-order.create", String.valueOf(view.id()));
         return Response.created(URI.create("/api/v1/purchase-orders/" + view.id())).entity(view).build();
     }
 
     @GET
     @Path("/purchase-orders")
+    @RolesAllowed(Roles.VIEWER)
     public List<PurchaseOrderView> orders() {
         return book.orders();
     }
 
     @GET
     @Path("/purchase-orders/{id}")
+    @RolesAllowed(Roles.VIEWER)
     public PurchaseOrderView order(@RestPath long id) {
         return book.order(id);
     }
 
     @GET
     @Path("/deliveries")
+    @RolesAllowed(Roles.VIEWER)
     public List<DeliveryView> deliveries(@RestQuery String chip, @RestQuery String state) {
         DeliveryState wanted = null;
         if (state != null && !state.isBlank()) {
@@ -67,6 +80,7 @@ public class OrderResource {
 
     @GET
     @Path("/deliveries/{id}")
+    @RolesAllowed(Roles.VIEWER)
     public DeliveryView delivery(@RestPath long id) {
         return book.delivery(id);
     }
@@ -74,20 +88,28 @@ public class OrderResource {
     @PATCH
     @Path("/deliveries/{id}")
     @Consumes({MediaType.APPLICATION_JSON, "application/merge-patch+json"})
+    @RolesAllowed(Roles.PLANNER)
+    @Transactional
     public DeliveryView change(@RestPath long id, @Valid @NotNull DeliveryPatch body) {
-        return book.change(id, body);
+        DeliveryView view = book.change(id, body);
+        audit.record("delivery.change", String.valueOf(id));
+        return view;
     }
 
     /** With an {@code Idempotency-Key}, a retry answers the first receipt (200) and counts nothing twice. */
     @POST
     @Path("/deliveries/{id}/receipts")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.PLANNER)
+    @Transactional
     public Response receive(@RestPath long id, @Valid @NotNull ReceiptRequest body,
                             @RestHeader("Idempotency-Key") String idempotencyKey) {
         DeliveryBook.ReceiptOutcome outcome = book.receive(id, body, idempotencyKey);
         if (outcome.replayed()) {
+            // A replay changes nothing, so it records nothing.
             return Response.ok(outcome.receipt()).header("Idempotent-Replayed", "true").build();
         }
+        audit.record("delivery.receive", id + "/receipts/" + outcome.receipt().id());
         return Response.created(URI.create("/api/v1/deliveries/" + id + "/receipts/" + outcome.receipt().id()))
                 .entity(outcome.receipt()).build();
     }
@@ -95,7 +117,11 @@ public class OrderResource {
     @POST
     @Path("/deliveries/import")
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
+    @RolesAllowed(Roles.PLANNER)
+    @Transactional
     public ImportResult importCsv(String body) {
-        return book.importCsv(body);
+        ImportResult result = book.importCsv(body);
+        audit.record("delivery.import", "csv");
+        return result;
     }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.inventory.orders;
 
+import dev.tessera.inventory.api.PlausibleDate;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -23,29 +24,29 @@ public final class OrderViews {
     public record PurchaseOrderRequest(
             @NotBlank @Size(max = 256) String supplier,
             @NotBlank @Size(max = 128) String reference,
-            @NotEmpty List<@Valid @NotNull LineRequest> lines,
-            List<@Valid @NotNull DeliveryRequest> deliveries) {
+            @NotEmpty @Size(max = 1000) List<@Valid @NotNull LineRequest> lines,
+            @Size(max = 10000) List<@Valid @NotNull DeliveryRequest> deliveries) {
     }
 
     public record LineRequest(
-            @NotBlank String chip,
+            @NotBlank @Size(max = 64) String chip,
             @NotNull @Positive Integer quantity,
             @NotNull @PositiveOrZero BigDecimal unitPrice,
             @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as USD") String currency) {
     }
 
     public record DeliveryRequest(
-            @NotBlank String chip,
+            @NotBlank @Size(max = 64) String chip,
             @NotNull @Positive Integer quantity,
-            @NotNull LocalDate scheduledDate,
-            @NotBlank String site) {
+            @NotNull @PlausibleDate LocalDate scheduledDate,
+            @NotBlank @Size(max = 64) String site) {
     }
 
     /** Any of the fields; {@code state} may be SCHEDULED, SHIPPED, DELAYED or CANCELLED. */
-    public record DeliveryPatch(LocalDate scheduledDate, DeliveryState state, @Size(max = 1000) String note) {
+    public record DeliveryPatch(@PlausibleDate LocalDate scheduledDate, DeliveryState state, @Size(max = 1000) String note) {
     }
 
-    public record ReceiptRequest(@NotNull @Positive Integer quantity, String site) {
+    public record ReceiptRequest(@NotNull @Positive Integer quantity, @Size(max = 64) String site) {
     }
 
     public record LineView(long id, String chip, int quantity, BigDecimal unitPrice, String currency) {

@@ -1,5 +1,8 @@
 package dev.tessera.inventory.planning;
 
+import dev.tessera.inventory.api.PlausibleDate;
+import dev.tessera.inventory.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -18,8 +21,10 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -78,11 +83,11 @@ public class PlanningResource {
     }
 
     /** Without {@code chip}, demand is in H100-equivalents and supply is the whole fleet's. */
-    public record RunwayRequest(String chip, @NotEmpty List<@Valid @NotNull DemandStep> demand) {
+    public record RunwayRequest(@Size(max = 64) String chip, @NotEmpty @Size(max = 10000) List<@Valid @NotNull DemandStep> demand) {
     }
 
-    public record DemandStep(@NotNull @JsonDeserialize(using = LenientDate.class) LocalDate from,
-                             @NotNull @PositiveOrZero Double chips) {
+    public record DemandStep(@NotNull @PlausibleDate @JsonDeserialize(using = LenientDate.class) LocalDate from,
+                             @NotNull @PositiveOrZero @DecimalMax("1e18") Double chips) {
     }
 
     public record RunwayView(String chip, String unit, boolean covered, LocalDate coveredUntil,
@@ -113,6 +118,7 @@ public class PlanningResource {
     @Path("/forecast")
     @Produces(MediaType.APPLICATION_JSON)
     @Transactional
+    @RolesAllowed(Roles.VIEWER)
     public Forecast forecast(@RestQuery String chip, @RestQuery String from, @RestQuery String to,
                              @RestQuery String step) {
         if (chip == null || chip.isBlank()) {
@@ -150,6 +156,7 @@ public class PlanningResource {
     @Path("/forecast")
     @Produces("text/csv")
     @Transactional
+    @RolesAllowed(Roles.VIEWER)
     public Response forecastCsv(@RestQuery String chip, @RestQuery String from, @RestQuery String to,
                                 @RestQuery String step) throws JsonProcessingException {
         Forecast f = forecast(chip, from, to, step);
@@ -164,6 +171,7 @@ public class PlanningResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Transactional
+    @RolesAllowed(Roles.VIEWER)
     public RunwayView runway(@Valid @NotNull RunwayRequest body) {
         LocalDate today = LocalDate.now(clock);
         Runway.Supply s;
@@ -212,6 +220,7 @@ public class PlanningResource {
     @Path("/availability")
     @Produces(MediaType.APPLICATION_JSON)
     @Transactional
+    @RolesAllowed({Roles.VIEWER, Roles.SCHEDULER})
     public Availability availability() {
         LocalDate today = LocalDate.now(clock);
         List<QuotaView> quotas = Quota.<Quota>list("validTo is null or validTo > ?1",

@@ -1,5 +1,9 @@
 package dev.tessera.inventory.rationing;
 
+import dev.tessera.inventory.api.PlausibleDate;
+import dev.tessera.inventory.audit.AuditTrail;
+import dev.tessera.inventory.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.api.LenientDate;
@@ -38,6 +42,9 @@ import org.jboss.resteasy.reactive.RestQuery;
 @Consumes(MediaType.APPLICATION_JSON)
 public class RationingResource {
 
+    @Inject
+    AuditTrail audit;
+
     static final String TEAM_PATTERN = "[a-z0-9][a-z0-9-]{0,63}";
 
     @Inject
@@ -48,10 +55,10 @@ public class RationingResource {
 
     public record QuotaRequest(
             @NotBlank @Pattern(regexp = TEAM_PATTERN, message = "must be a lowercase team name such as llm-core") String team,
-            @NotBlank String chip,
+            @NotBlank @Size(max = 64) String chip,
             @NotNull @PositiveOrZero Integer quantity,
-            @JsonDeserialize(using = LenientDate.class) LocalDate from,
-            @JsonDeserialize(using = LenientDate.class) LocalDate to) {
+            @PlausibleDate @JsonDeserialize(using = LenientDate.class) LocalDate from,
+            @PlausibleDate @JsonDeserialize(using = LenientDate.class) LocalDate to) {
     }
 
     public record QuotaView(long id, String team, String chip, int quantity, LocalDate from, LocalDate to) {
@@ -62,10 +69,10 @@ public class RationingResource {
 
     public record ReservationRequest(
             @NotBlank @Pattern(regexp = TEAM_PATTERN, message = "must be a lowercase team name such as llm-core") String team,
-            @NotBlank String chip,
+            @NotBlank @Size(max = 64) String chip,
             @NotNull @Positive Integer quantity,
-            @NotNull @JsonDeserialize(using = LenientDate.class) LocalDate from,
-            @NotNull @JsonDeserialize(using = LenientDate.class) LocalDate to,
+            @NotNull @PlausibleDate @JsonDeserialize(using = LenientDate.class) LocalDate from,
+            @NotNull @PlausibleDate @JsonDeserialize(using = LenientDate.class) LocalDate to,
             @Size(max = 128) String jobId) {
     }
 
@@ -80,6 +87,7 @@ public class RationingResource {
     @POST
     @Path("/quotas")
     @Transactional
+    @RolesAllowed(Roles.ADMIN)
     public Response createQuota(@Valid @NotNull QuotaRequest body) {
         if (body.from() != null && body.to() != null && !body.to().isAfter(body.from())) {
             throw ApiException.invalid("to", "must be after from");
@@ -110,11 +118,13 @@ public class RationingResource {
         q.validTo = body.to();
         q.createdAt = Instant.now();
         q.persist();
+        audit.record("quota.create", String.valueOf(q.id));
         return Response.created(URI.create("/api/v1/quotas/" + q.id)).entity(QuotaView.of(q)).build();
     }
 
     @GET
     @Path("/quotas")
+    @RolesAllowed(Roles.VIEWER)
     public List<QuotaView> quotas(@RestQuery String team, @RestQuery String chip) {
         return Quota.<Quota>list(filter(team, chip), Sort.by("team").and("chipId").and("id"), params(team, chip))
                 .stream().map(QuotaView::of).toList();
@@ -123,8 +133,11 @@ public class RationingResource {
     @DELETE
     @Path("/quotas/{id}")
     @Transactional
+    @RolesAllowed(Roles.ADMIN)
     public Response deleteQuota(@RestPath long id) {
-        Quota.deleteById(id);
+        if (Quota.deleteById(id)) {
+            audit.record("quota.delete", String.valueOf(id));
+        }
         return Response.noContent().build();
     }
 
@@ -135,17 +148,19 @@ public class RationingResource {
      */
     @POST
     @Path("/reservations")
+    @RolesAllowed(Roles.PLANNER)
     public Response reserve(@Valid @NotNull ReservationRequest body) {
         if (!body.to().isAfter(body.from())) {
             throw ApiException.invalid("to", "must be after from");
         }
         Reservation r = desk.reserve(new ReservationDesk.Request(body.team(), body.chip(), body.quantity(),
-                body.from(), body.to(), body.jobId()));
+                body.from(), body.to(), body.jobId()), audit.subject());
         return Response.created(URI.create("/api/v1/reservations/" + r.id)).entity(ReservationView.of(r)).build();
     }
 
     @GET
     @Path("/reservations")
+    @RolesAllowed(Roles.VIEWER)
     public List<ReservationView> reservations(@RestQuery String team, @RestQuery String chip) {
         return Reservation.<Reservation>list(filter(team, chip), Sort.by("starts").and("id"), params(team, chip))
                 .stream().map(ReservationView::of).toList();
@@ -153,6 +168,7 @@ public class RationingResource {
 
     @GET
     @Path("/reservations/{id}")
+    @RolesAllowed(Roles.VIEWER)
     public ReservationView reservation(@RestPath long id) {
         Reservation r = Reservation.findById(id);
         if (r == null) {
@@ -165,8 +181,11 @@ public class RationingResource {
     @DELETE
     @Path("/reservations/{id}")
     @Transactional
+    @RolesAllowed(Roles.PLANNER)
     public Response release(@RestPath long id) {
-        Reservation.deleteById(id);
+        if (Reservation.deleteById(id)) {
+            audit.record("reservation.release", String.valueOf(id));
+        }
         return Response.noContent().build();
     }
 

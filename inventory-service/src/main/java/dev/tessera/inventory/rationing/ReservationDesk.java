@@ -1,5 +1,6 @@
 package dev.tessera.inventory.rationing;
 
+import dev.tessera.inventory.audit.AuditTrail;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.planning.SupplyReader;
 import dev.tessera.inventory.planning.SupplyTimeline;
@@ -38,10 +39,13 @@ public class ReservationDesk {
     @Inject
     SupplyReader supply;
 
+    @Inject
+    AuditTrail audit;
+
     public record Request(String team, String chip, int quantity, LocalDate from, LocalDate to, String jobId) {
     }
 
-    private record Pending(Request request, CompletableFuture<Reservation> result) {
+    private record Pending(Request request, String subject, CompletableFuture<Reservation> result) {
     }
 
     private static final class Lane {
@@ -53,8 +57,13 @@ public class ReservationDesk {
 
     /** The stored reservation, or an {@link ApiException} 409 when it would overbook. */
     public Reservation reserve(Request request) {
+        return reserve(request, "system");
+    }
+
+    /** As {@link #reserve(Request)}, recording {@code subject} in the audit trail with the reservation. */
+    public Reservation reserve(Request request, String subject) {
         Lane lane = lanes.computeIfAbsent(request.chip(), c -> new Lane());
-        Pending mine = new Pending(request, new CompletableFuture<>());
+        Pending mine = new Pending(request, subject, new CompletableFuture<>());
         lane.queue.add(mine);
         while (!mine.result().isDone()) {
             lane.lock.lock();
@@ -120,6 +129,7 @@ public class ReservationDesk {
                     stored.jobId = r.jobId();
                     stored.createdAt = now;
                     stored.persist();
+                    audit.record(p.subject(), "reservation.create", String.valueOf(stored.id));
                     outcomes.add(() -> p.result().complete(stored));
                 }
             });

@@ -1,5 +1,9 @@
 package dev.tessera.inventory.sample;
 
+import jakarta.transaction.Transactional;
+import dev.tessera.inventory.audit.AuditTrail;
+import dev.tessera.inventory.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,11 +16,18 @@ import jakarta.ws.rs.core.Response;
 public class SampleResource {
 
     @Inject
+    AuditTrail audit;
+
+    @Inject
     SampleFleet fleet;
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIN)
+    @Transactional
     public Response load() {
-        return Response.status(201).entity(fleet.load()).build();
+        var summary = fleet.load();
+        audit.record("sample-data.load", "sample fleet");
+        return Response.status(201).entity(summary).build();
     }
 }

@@ -1,5 +1,8 @@
 package dev.tessera.inventory.stock;
 
+import dev.tessera.inventory.audit.AuditTrail;
+import dev.tessera.inventory.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.catalog.ChipModel;
 import dev.tessera.inventory.catalog.Site;
@@ -34,6 +37,9 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class StockResource {
 
     @Inject
+    AuditTrail audit;
+
+    @Inject
     StockLedger ledger;
 
     @Inject
@@ -41,8 +47,8 @@ public class StockResource {
 
     /** A null {@code from} brings units onto the books (audit correction); a null {@code to} takes them off. */
     public record MovementRequest(
-            @NotBlank String site,
-            @NotBlank String chip,
+            @NotBlank @Size(max = 64) String site,
+            @NotBlank @Size(max = 64) String chip,
             @NotNull @Positive Integer quantity,
             StockState from,
             StockState to,
@@ -61,6 +67,7 @@ public class StockResource {
     @Path("/movements")
     @Consumes(MediaType.APPLICATION_JSON)
     @Transactional
+    @RolesAllowed(Roles.ADMIN)
     public Response move(@Valid @NotNull MovementRequest body) {
         if (body.from() == null && body.to() == null) {
             throw ApiException.invalid("to", "a movement needs a from or a to state");
@@ -71,11 +78,13 @@ public class StockResource {
         Site.requireIn("site", body.site());
         ChipModel.requireIn("chip", body.chip());
         StockMovement m = ledger.record(body.site(), body.chip(), body.quantity(), body.from(), body.to(), body.note(), null);
+        audit.record("stock.move", String.valueOf(m.id));
         return Response.created(URI.create("/api/v1/stock/movements/" + m.id)).entity(MovementView.of(m)).build();
     }
 
     @GET
     @Path("/movements")
+    @RolesAllowed(Roles.VIEWER)
     public List<MovementView> movements(@RestQuery String chip, @RestQuery String site,
                                         @RestQuery @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         checkFilters(chip, site);
@@ -94,6 +103,7 @@ public class StockResource {
     }
 
     @GET
+    @RolesAllowed(Roles.VIEWER)
     public List<StockLedger.Balance> stock(@RestQuery String chip, @RestQuery String site) {
         checkFilters(chip, site);
         return ledger.balances(blankToNull(chip), blankToNull(site));
@@ -104,8 +114,11 @@ public class StockResource {
     @Path("/import")
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
     @Transactional
+    @RolesAllowed(Roles.ADMIN)
     public StockImport.Result importCsv(String body) {
-        return importer.importCsv(body);
+        StockImport.Result result = importer.importCsv(body);
+        audit.record("stock.import", "csv");
+        return result;
     }
 
     private static void checkFilters(String chip, String site) {

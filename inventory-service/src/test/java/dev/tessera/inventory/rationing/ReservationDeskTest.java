@@ -1,5 +1,6 @@
 package dev.tessera.inventory.rationing;
 
+import dev.tessera.inventory.audit.AuditTrail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.inventory.Fixtures;
@@ -30,6 +31,9 @@ class ReservationDeskTest {
 
     @Inject
     SupplyReader supply;
+
+    @Inject
+    AuditTrail audit;
 
     @Test
     void twoInstancesSharingADatabaseNeverOverbook() throws Exception {
@@ -70,6 +74,7 @@ class ReservationDeskTest {
         ReservationDesk desk = new ReservationDesk();
         desk.em = em;
         desk.supply = supply;
+        desk.audit = audit;
         return desk;
     }
 }

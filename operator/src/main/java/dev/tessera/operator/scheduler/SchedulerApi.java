@@ -11,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import dev.tessera.operator.scheduler.SchedulerDtos.LedgerSync;
@@ -20,6 +21,7 @@ import dev.tessera.operator.scheduler.SchedulerDtos.ReplacementRequest;
 
 /** The scheduler-service REST API; answers are read raw because 201, 202 and 503 all carry meaning. */
 @RegisterRestClient(configKey = "scheduler")
+@RegisterProvider(SchedulerTokenFilter.class)
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

@@ -12,6 +12,7 @@ import dev.tessera.scheduler.engine.PlacementRequest;
 import dev.tessera.scheduler.engine.Pool;
 import dev.tessera.scheduler.ledger.Ledger;
 import dev.tessera.scheduler.ledger.LedgerService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -44,6 +45,7 @@ public class LedgerResource {
     @Inject
     Clock clock;
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public LedgerSyncAnswer sync(@NotNull @Valid LedgerSyncRequest body) {
@@ -68,6 +70,7 @@ public class LedgerResource {
         return new LedgerSyncAnswer("Synced", result.pools(), result.placements(), result.conflicts());
     }
 
+    @RolesAllowed({Roles.VIEWER, Roles.PLANNER, Roles.ADMIN, Roles.OPERATOR})
     @GET
     public LedgerView get() {
         Ledger ledger = ledgers.ledger();

@@ -13,6 +13,7 @@ import dev.tessera.scheduler.ledger.LedgerService;
 import dev.tessera.scheduler.ledger.LedgerUnsyncedException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -47,6 +48,7 @@ public class PlacementResource {
     MeterRegistry registry;
 
     /** 201 with the placement, or 202 with why the job waits; the same job again answers the same placement. */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response place(@NotNull @Valid PlacementRequestDto body) {
@@ -63,6 +65,7 @@ public class PlacementResource {
         return Response.accepted(Wire.pending((Decision.Pending) d)).build();
     }
 
+    @RolesAllowed({Roles.VIEWER, Roles.PLANNER, Roles.ADMIN, Roles.OPERATOR})
     @GET
     @Path("/{jobId}")
     public PlacementAnswer get(@PathParam("jobId") String jobId) {
@@ -73,6 +76,7 @@ public class PlacementResource {
     }
 
     /** Releases the job's chips; 204 also when the job is unknown. */
+    @RolesAllowed(Roles.OPERATOR)
     @DELETE
     @Path("/{jobId}")
     public Response release(@PathParam("jobId") String jobId) {
@@ -81,6 +85,7 @@ public class PlacementResource {
     }
 
     /** Moves one shard to another pool; 409 when no pool can take it. */
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{jobId}/replacements")
     @Consumes(MediaType.APPLICATION_JSON)

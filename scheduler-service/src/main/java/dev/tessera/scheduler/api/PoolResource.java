@@ -4,6 +4,7 @@ import dev.tessera.scheduler.api.Dtos.PoolView;
 import dev.tessera.scheduler.api.Dtos.PoolsRequest;
 import dev.tessera.scheduler.catalog.ChipCatalog;
 import dev.tessera.scheduler.ledger.LedgerService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -26,12 +27,14 @@ public class PoolResource {
     ChipCatalog catalog;
 
     /** Replaces the pool snapshot; bookings on nodes that left stay until their jobs are released. */
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public List<PoolView> put(@NotNull @Valid PoolsRequest request) {
         return Wire.poolViews(ledgers.ledger().putPools(Wire.pools(request.pools(), "pools", catalog)));
     }
 
+    @RolesAllowed({Roles.VIEWER, Roles.PLANNER, Roles.ADMIN, Roles.OPERATOR})
     @GET
     public List<PoolView> get() {
         return Wire.poolViews(ledgers.ledger().snapshot());

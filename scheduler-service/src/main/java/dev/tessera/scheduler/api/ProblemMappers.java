@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tessera.scheduler.ledger.LedgerUnsyncedException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -71,6 +74,27 @@ public class ProblemMappers {
         String title = Response.Status.fromStatusCode(status) == null ? "Error" : Response.Status.fromStatusCode(status).getReasonPhrase();
         return respond(new Problem(Problem.TYPE_BASE + (status == 404 ? "not-found" : "http-" + status), title, status,
                 e.getMessage(), null));
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(AuthenticationFailedException e) {
+        return unauthorized("The bearer token is not valid: wrong signature or issuer, expired or malformed.");
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e) {
+        return unauthorized("This call needs a bearer token.");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(new Problem(Problem.TYPE_BASE + "forbidden", "Forbidden", 403,
+                "The token's roles do not allow this call.", null));
+    }
+
+    private static Response unauthorized(String detail) {
+        Problem p = new Problem(Problem.TYPE_BASE + "unauthorized", "Unauthorized", 401, detail, null);
+        return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer").entity(p).build();
     }
 
     @ServerExceptionMapper

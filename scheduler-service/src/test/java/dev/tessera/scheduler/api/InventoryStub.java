@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /** A real HTTP server standing in for inventory's {@code GET /api/v1/availability}; tests set its answer or stop it. */
@@ -13,6 +15,10 @@ public class InventoryStub implements QuarkusTestResourceLifecycleManager {
 
     static volatile String body = "{\"quotas\":[],\"deliveries\":[]}";
     static volatile boolean down;
+    /** The Authorization header of the last availability call, to see the scheduler's own token go out. */
+    static volatile String authorization;
+    /** The scheduler's own token file ({@code tessera.auth.token-file}); tests write and rotate it. */
+    static volatile Path tokenFile;
     private HttpServer server;
 
     @Override
@@ -23,6 +29,7 @@ public class InventoryStub implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         server.createContext("/api/v1/availability", exchange -> {
+            authorization = exchange.getRequestHeaders().getFirst("Authorization");
             if (down) {
                 exchange.sendResponseHeaders(503, -1);
                 exchange.close();
@@ -36,11 +43,22 @@ public class InventoryStub implements QuarkusTestResourceLifecycleManager {
             }
         });
         server.start();
-        return Map.of("quarkus.rest-client.inventory.url", "http://127.0.0.1:" + server.getAddress().getPort());
+        try {
+            tokenFile = Files.createTempFile("scheduler-token", "");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return Map.of("quarkus.rest-client.inventory.url", "http://127.0.0.1:" + server.getAddress().getPort(),
+                "tessera.auth.token-file", tokenFile.toString());
     }
 
     @Override
     public void stop() {
         server.stop(0);
+        try {
+            Files.deleteIfExists(tokenFile);
+        } catch (IOException e) {
+            // a temp file left behind is harmless
+        }
     }
 }

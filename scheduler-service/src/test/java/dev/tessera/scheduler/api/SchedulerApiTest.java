@@ -14,6 +14,8 @@ import dev.tessera.scheduler.inventory.AvailabilityCache;
 import dev.tessera.scheduler.ledger.LedgerService;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -53,6 +55,9 @@ class SchedulerApiTest {
 
     @BeforeEach
     void freshSyncedScheduler() {
+        // these tests are about placement, not auth: every call goes as the operator, which may also read
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", Tokens.bearer(Roles.OPERATOR)).build();
         InventoryStub.down = false;
         InventoryStub.body = "{\"quotas\":[],\"deliveries\":[]}";
         availability.refresh();
@@ -63,6 +68,7 @@ class SchedulerApiTest {
 
     @AfterEach
     void inventoryBack() {
+        RestAssured.requestSpecification = null;
         InventoryStub.down = false;
     }
 

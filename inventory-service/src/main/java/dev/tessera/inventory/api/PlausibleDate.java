@@ -1,0 +1,31 @@
+package dev.tessera.inventory.api;
+
+import jakarta.validation.Constraint;
+import jakarta.validation.ConstraintValidator;
+import jakarta.validation.ConstraintValidatorContext;
+import jakarta.validation.Payload;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.time.LocalDate;
+
+/** A date a plan can mean: years 1970 to 2200, so "year 99999" is refused instead of stored. */
+@Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.METHOD, ElementType.TYPE_USE})
+@Retention(RetentionPolicy.RUNTIME)
+@Constraint(validatedBy = PlausibleDate.Check.class)
+public @interface PlausibleDate {
+
+    String message() default "must be a date between 1970-01-01 and 2200-12-31";
+
+    Class<?>[] groups() default {};
+
+    Class<? extends Payload>[] payload() default {};
+
+    class Check implements ConstraintValidator<PlausibleDate, LocalDate> {
+        @Override
+        public boolean isValid(LocalDate value, ConstraintValidatorContext context) {
+            return value == null || (value.getYear() >= 1970 && value.getYear() <= 2200);
+        }
+    }
+}
