@@ -3,7 +3,6 @@ package dev.tessera.operator.scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -154,9 +153,5 @@ public class SchedulerClient {
             c = c.getCause();
         }
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-    }
-
-    static List<String> nullToEmpty(List<String> l) {
-        return l == null ? List.of() : l;
     }
 }
