@@ -5,13 +5,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,12 +20,17 @@ import java.util.logging.Logger;
 /**
  * What kube-controller-manager's garbage collector does and the mock does not: deletes Pods,
  * Services and ConfigMaps whose owners (by uid) are gone, so deleting a TrainingJob removes its workers.
+ * Like the real one it watches instead of listing: the owned kinds and every owner kind it meets are
+ * held in informer caches, and an object is deleted only after a direct read confirms its owner is gone
+ * (a cache may lag behind a just-created owner).
  */
 final class GarbageCollector implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class.getName());
 
     private final KubernetesClient client;
+    private final List<SharedIndexInformer<? extends HasMetadata>> owned = new ArrayList<>();
+    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> owners = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "garbage-collector");
         t.setDaemon(true);
@@ -46,40 +50,61 @@ final class GarbageCollector implements AutoCloseable {
         }
     }
 
-    /** One pass: deletes every owned object none of whose owners exists any more. */
-    void sweep() {
-        List<HasMetadata> owned = new ArrayList<>();
-        owned.addAll(client.pods().inAnyNamespace().list().getItems());
-        owned.addAll(client.services().inAnyNamespace().list().getItems());
-        owned.addAll(client.configMaps().inAnyNamespace().list().getItems());
-        owned.removeIf(o -> o.getMetadata().getOwnerReferences() == null || o.getMetadata().getOwnerReferences().isEmpty());
+    private synchronized List<SharedIndexInformer<? extends HasMetadata>> ownedInformers() {
         if (owned.isEmpty()) {
-            return;
+            owned.add(client.pods().inAnyNamespace().inform());
+            owned.add(client.services().inAnyNamespace().inform());
+            owned.add(client.configMaps().inAnyNamespace().inform());
         }
-        Map<String, Set<String>> liveUidsByKind = new HashMap<>();
-        for (HasMetadata object : owned) {
-            boolean orphan = true;
-            for (OwnerReference owner : object.getMetadata().getOwnerReferences()) {
-                Set<String> live = liveUidsByKind.computeIfAbsent(owner.getApiVersion() + "/" + owner.getKind(),
-                        k -> liveUids(owner.getApiVersion(), owner.getKind()));
-                orphan &= !live.contains(owner.getUid());
+        return owned;
+    }
+
+    /** One pass: deletes every owned object none of whose owners exists any more. */
+    synchronized void sweep() {
+        List<HasMetadata> candidates = new ArrayList<>();
+        for (SharedIndexInformer<? extends HasMetadata> informer : ownedInformers()) {
+            candidates.addAll(informer.getStore().list());
+        }
+        candidates.removeIf(o -> o.getMetadata().getOwnerReferences() == null || o.getMetadata().getOwnerReferences().isEmpty()
+                || o.getMetadata().getDeletionTimestamp() != null);
+        for (HasMetadata object : candidates) {
+            List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
+            if (refs.stream().anyMatch(owner -> cachedOwnerLives(object, owner))) {
+                continue;
             }
-            if (orphan) {
+            if (refs.stream().noneMatch(owner -> ownerLives(object, owner))) {
                 client.resource(object).delete();
             }
         }
     }
 
-    private Set<String> liveUids(String apiVersion, String kind) {
-        Set<String> uids = new HashSet<>();
-        for (GenericKubernetesResource r : client.genericKubernetesResources(apiVersion, kind).inAnyNamespace().list().getItems()) {
-            uids.add(r.getMetadata().getUid());
-        }
-        return uids;
+    private boolean cachedOwnerLives(HasMetadata object, OwnerReference owner) {
+        SharedIndexInformer<GenericKubernetesResource> informer = owners.computeIfAbsent(
+                owner.getApiVersion() + "/" + owner.getKind(),
+                k -> client.genericKubernetesResources(owner.getApiVersion(), owner.getKind()).inAnyNamespace().inform());
+        String key = object.getMetadata().getNamespace() == null ? owner.getName()
+                : object.getMetadata().getNamespace() + "/" + owner.getName();
+        GenericKubernetesResource cached = informer.getStore().getByKey(key);
+        return cached != null && owner.getUid().equals(cached.getMetadata().getUid());
+    }
+
+    /** The owner read from the API itself, not a cache. */
+    private boolean ownerLives(HasMetadata object, OwnerReference owner) {
+        var kind = client.genericKubernetesResources(owner.getApiVersion(), owner.getKind());
+        GenericKubernetesResource live = object.getMetadata().getNamespace() == null
+                ? kind.withName(owner.getName()).get()
+                : kind.inNamespace(object.getMetadata().getNamespace()).withName(owner.getName()).get();
+        return live != null && owner.getUid().equals(live.getMetadata().getUid());
     }
 
     @Override
     public void close() {
         loop.shutdownNow();
+        synchronized (this) {
+            owned.forEach(SharedIndexInformer::close);
+            owned.clear();
+        }
+        owners.values().forEach(SharedIndexInformer::close);
+        owners.clear();
     }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.crud.CrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -14,8 +16,10 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +43,60 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
     private final Clock clock;
     private final Map<String, CachedValidator> validators = new ConcurrentHashMap<>();
 
+    private final Map<String, ParsedCrd> parsedCrds = new ConcurrentHashMap<>();
+
+    private record ParsedCrd(byte[] raw, JsonNode crd) {
+    }
+
     private record CachedValidator(String resourceVersion, CrdSchemaValidator validator) {
     }
 
     KubeApiFront(Clock clock) {
         this.clock = clock;
+        this.store = installIndexedStore();
+    }
+
+    private final IndexedStore store;
+
+    /**
+     * Puts an {@link IndexedStore} in place of the dispatcher's plain map (a final field of
+     * {@link CrudDispatcher}, set once here before any request), so that lookups by type and name
+     * stop scanning every stored object.
+     */
+    private IndexedStore installIndexedStore() {
+        IndexedStore indexed = new IndexedStore();
+        try {
+            Field field = CrudDispatcher.class.getDeclaredField("map");
+            field.setAccessible(true);
+            indexed.putAll(getMap());
+            field.set(this, indexed);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot index the API's object store (fabric8 mock changed?)", e);
+        }
+        if (getMap() != indexed) {
+            throw new IllegalStateException("the API's object store was not replaced");
+        }
+        return indexed;
+    }
+
+    @Override
+    public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
+        for (Map.Entry<AttributeSet, String> entry : store.candidates(query)) {
+            if (entry.getKey().matches(query)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public MockResponse handleGet(String path) {
+        return store.scoped(getKey(path), () -> super.handleGet(path));
+    }
+
+    @Override
+    public MockResponse handleDelete(String path) {
+        return store.scoped(getKey(path), () -> super.handleDelete(path));
     }
 
     @Override
@@ -85,7 +138,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             case PUT -> update(request, target);
             case PATCH -> patch(request, target);
             case GET -> read(request, target);
-            case DELETE -> withNotFoundStatus(super.handleDelete(rawPath), target);
+            case DELETE -> withNotFoundStatus(handleDelete(rawPath), target);
             default -> super.dispatch(request);
         };
         if (response.getHeaders().get("Content-Type") == null && response.getWebSocketListener() == null) {
@@ -117,7 +170,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
     }
 
     private List<JsonNode> storedCrds() {
-        MockResponse list = super.handleGet(CRD_PATH);
+        MockResponse list = handleGet(CRD_PATH);
         List<JsonNode> crds = new ArrayList<>();
         parse(list).path("items").forEach(crds::add);
         return crds;
@@ -127,8 +180,19 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         if (target.isCore()) {
             return Optional.empty();
         }
-        MockResponse found = super.handleGet(CRD_PATH + "/" + target.plural() + "." + target.group());
-        return found.code() == 200 ? Optional.of(parse(found)) : Optional.empty();
+        String name = target.plural() + "." + target.group();
+        MockResponse found = handleGet(CRD_PATH + "/" + name);
+        if (found.code() != 200 || found.getBody() == null) {
+            return Optional.empty();
+        }
+        // a CRD is large and read on every write of its objects: parse it again only when it changed
+        byte[] raw = found.getBody().getBytes();
+        ParsedCrd parsed = parsedCrds.get(name);
+        if (parsed == null || !Arrays.equals(parsed.raw(), raw)) {
+            parsed = new ParsedCrd(raw, parse(new String(raw, java.nio.charset.StandardCharsets.UTF_8)));
+            parsedCrds.put(name, parsed);
+        }
+        return Optional.of(parsed.crd());
     }
 
     private Optional<CrdSchemaValidator> validatorOf(ResourcePath target) {
@@ -151,9 +215,9 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
                 return watchSnapshot(request, target);
             }
-            return super.handleGet(request.getPath());
+            return handleGet(request.getPath());
         }
-        MockResponse response = super.handleGet(request.getPath());
+        MockResponse response = handleGet(request.getPath());
         if (response.code() != 200) {
             return withNotFoundStatus(response, target);
         }
@@ -178,7 +242,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
      * one batch of events and end the stream, so kubectl lists again and sees changes by polling.
      */
     private MockResponse watchSnapshot(RecordedRequest request, ResourcePath target) {
-        MockResponse list = super.handleGet(target.collectionPath());
+        MockResponse list = handleGet(target.collectionPath());
         JsonNode body = parse(list);
         if (target.query().containsKey("fieldSelector")) {
             body = filterByFields(body, target.query().get("fieldSelector"));
@@ -245,7 +309,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         Optional<CrdSchemaValidator> validator = target.isStatus() ? Optional.empty() : validatorOf(target);
         if (validator.isPresent()) {
             JsonNode object = parse(body);
-            MockResponse current = super.handleGet(target.objectPath());
+            MockResponse current = handleGet(target.objectPath());
             JsonNode old = current.code() == 200 ? parse(current) : null;
             Optional<MockResponse> refused = refuse(validator.get(), object, old, target);
             if (refused.isPresent()) {
@@ -270,7 +334,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             patch = parse(body);
         }
         boolean jsonPatch = contentType.contains("json-patch");
-        MockResponse current = super.handleGet(target.objectPath());
+        MockResponse current = handleGet(target.objectPath());
         if (current.code() != 200) {
             if (apply && !target.isStatus()) {
                 return createWith(request, target, patch.toString());

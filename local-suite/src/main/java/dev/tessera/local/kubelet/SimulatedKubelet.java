@@ -7,20 +7,28 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +44,7 @@ import java.util.logging.Logger;
 public final class SimulatedKubelet implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SimulatedKubelet.class.getName());
+    private static final PatchContext MERGE = PatchContext.of(PatchType.JSON_MERGE);
     private static final List<String> CHIP_RESOURCES = List.of(SampleFleet.NVIDIA_GPU, SampleFleet.ASCEND,
             "kunlunxin.com/xpu", "hygon.com/dcu");
     /** Simulated run time of a worker whose job has no estimate yet. */
@@ -49,7 +58,13 @@ public final class SimulatedKubelet implements AutoCloseable {
     private final Map<String, Instant> lastSeen = new HashMap<>();
     /** Run time per Pod uid, read from its job once rather than on every pass. */
     private final Map<String, Duration> runTimes = new HashMap<>();
+    /** Node of each Pod this kubelet started, until its cache shows the Pod as it left it. */
+    private final Map<String, String> started = new HashMap<>();
+    /** Pods this kubelet ended. */
+    private final Set<String> ended = new HashSet<>();
     private ScheduledExecutorService loop;
+    private SharedIndexInformer<Pod> pods;
+    private SharedIndexInformer<Node> nodes;
 
     public SimulatedKubelet(KubernetesClient client, KubeletSettings settings) {
         this.client = client;
@@ -59,6 +74,9 @@ public final class SimulatedKubelet implements AutoCloseable {
 
     /** Runs {@link #tick(Instant)} every {@code period} until closed. */
     public SimulatedKubelet start(Duration period) {
+        // like a real kubelet, watch rather than list: each pass reads the informers' caches
+        pods = client.pods().inAnyNamespace().inform();
+        nodes = client.nodes().inform();
         loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "simulated-kubelet");
             t.setDaemon(true);
@@ -76,41 +94,54 @@ public final class SimulatedKubelet implements AutoCloseable {
 
     /** One pass over all Pods: bind, start, finish or crash. */
     public synchronized void tick(Instant now) {
-        List<Node> nodes = client.nodes().list().getItems();
+        List<Node> nodes = new ArrayList<>(this.nodes == null ? client.nodes().list().getItems() : this.nodes.getStore().list());
         nodes.sort(Comparator.comparing(n -> n.getMetadata().getName()));
-        List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
+        List<Pod> pods = new ArrayList<>(this.pods == null ? client.pods().inAnyNamespace().list().getItems() : this.pods.getStore().list());
         pods.sort(Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp()))
                 .thenComparing(p -> p.getMetadata().getName()));
         Map<String, Map<String, Long>> used = usage(pods);
         Map<String, Node> byName = new HashMap<>();
         nodes.forEach(n -> byName.put(n.getMetadata().getName(), n));
         for (Pod pod : pods) {
-            if (pod.getMetadata().getDeletionTimestamp() != null) {
+            String uid = pod.getMetadata().getUid();
+            if (pod.getMetadata().getDeletionTimestamp() != null || ended.contains(uid)) {
                 continue;
             }
             String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
             String nodeName = pod.getSpec().getNodeName();
-            if (nodeName == null) {
-                bind(pod, nodes, used, now);
-            } else if (phase == null || "Pending".equals(phase)) {
-                if (byName.containsKey(nodeName)) {
-                    markRunning(pod, nodeName, now);
+            try {
+                if (nodeName == null && !started.containsKey(uid)) {
+                    bind(pod, nodes, used, now);
+                } else if ((phase == null || "Pending".equals(phase)) && !started.containsKey(uid)) {
+                    if (byName.containsKey(nodeName)) {
+                        markRunning(pod, nodeName, now);
+                    }
+                } else if ("Running".equals(phase)) {
+                    progress(pod, byName.get(nodeName), now);
                 }
-            } else if ("Running".equals(phase)) {
-                progress(pod, byName.get(nodeName), now);
+            } catch (KubernetesClientException e) {
+                // the Pod changed or went meanwhile: the next pass sees it as it is now
+                LOG.log(Level.FINE, "kubelet step for pod " + pod.getMetadata().getName() + " failed", e);
             }
         }
         List<String> uids = pods.stream().map(p -> p.getMetadata().getUid()).toList();
         lastSeen.keySet().retainAll(uids);
         runTimes.keySet().retainAll(uids);
+        started.keySet().retainAll(uids);
+        ended.retainAll(uids);
     }
 
-    private static Map<String, Map<String, Long>> usage(List<Pod> pods) {
+    /**
+     * Chips in use per node. A Pod this kubelet bound or ended counts as it left it even when the
+     * cache does not show that write yet.
+     */
+    private Map<String, Map<String, Long>> usage(List<Pod> pods) {
         Map<String, Map<String, Long>> used = new HashMap<>();
         for (Pod pod : pods) {
-            String node = pod.getSpec().getNodeName();
+            String uid = pod.getMetadata().getUid();
+            String node = pod.getSpec().getNodeName() != null ? pod.getSpec().getNodeName() : started.get(uid);
             String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            if (node == null || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+            if (node == null || "Succeeded".equals(phase) || "Failed".equals(phase) || ended.contains(uid)) {
                 continue;
             }
             requests(pod).forEach((r, q) -> used.computeIfAbsent(node, n -> new HashMap<>()).merge(r, q, Long::sum));
@@ -164,10 +195,7 @@ public final class SimulatedKubelet implements AutoCloseable {
             if (fits) {
                 wanted.forEach((r, q) -> used.computeIfAbsent(name, n -> new HashMap<>()).merge(r, q, Long::sum));
                 client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                        .edit(p -> {
-                            p.getSpec().setNodeName(name);
-                            return p;
-                        });
+                        .patch(MERGE, Serialization.asJson(Map.of("spec", Map.of("nodeName", name))));
                 markRunning(pod, name, now);
                 return;
             }
@@ -183,13 +211,10 @@ public final class SimulatedKubelet implements AutoCloseable {
                 && pod.getStatus().getConditions().stream().anyMatch(c -> reason.equals(c.getReason()))) {
             return;
         }
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                .editStatus(p -> {
-                    ensureStatus(p);
-                    p.getStatus().setPhase("Pending");
-                    p.getStatus().setConditions(new ArrayList<>(List.of(scheduled)));
-                    return p;
-                });
+        PodStatus status = new PodStatus();
+        status.setPhase("Pending");
+        status.setConditions(new ArrayList<>(List.of(scheduled)));
+        patchStatus(pod, status);
     }
 
     private void markRunning(Pod pod, String nodeName, Instant now) {
@@ -199,19 +224,17 @@ public final class SimulatedKubelet implements AutoCloseable {
                         .withStarted(true).withRestartCount(0).withNewState().withNewRunning().withStartedAt(time)
                         .endRunning().endState().build())
                 .toList();
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                .editStatus(p -> {
-                    ensureStatus(p);
-                    p.getStatus().setPhase("Running");
-                    p.getStatus().setStartTime(time);
-                    p.getStatus().setHostIP("10.0.0.1");
-                    p.getStatus().setPodIP(podIp(p));
-                    p.getStatus().setContainerStatuses(new ArrayList<>(statuses));
-                    p.getStatus().setConditions(new ArrayList<>(List.of(
-                            condition("PodScheduled", time), condition("Initialized", time),
-                            condition("ContainersReady", time), condition("Ready", time))));
-                    return p;
-                });
+        PodStatus status = new PodStatus();
+        status.setPhase("Running");
+        status.setStartTime(time);
+        status.setHostIP("10.0.0.1");
+        status.setPodIP(podIp(pod));
+        status.setContainerStatuses(new ArrayList<>(statuses));
+        status.setConditions(new ArrayList<>(List.of(
+                condition("PodScheduled", time), condition("Initialized", time),
+                condition("ContainersReady", time), condition("Ready", time))));
+        patchStatus(pod, status);
+        started.put(pod.getMetadata().getUid(), nodeName);
         lastSeen.put(pod.getMetadata().getUid(), now);
     }
 
@@ -278,36 +301,35 @@ public final class SimulatedKubelet implements AutoCloseable {
 
     private void terminate(Pod pod, String phase, int exitCode, String reason, String message, Instant now) {
         String time = now.toString();
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                .editStatus(p -> {
-                    p.getStatus().setPhase(phase);
-                    p.getStatus().setReason("Failed".equals(phase) ? "Error" : null);
-                    p.getStatus().setMessage(message);
-                    List<ContainerStatus> statuses = new ArrayList<>();
-                    for (ContainerStatus s : p.getStatus().getContainerStatuses()) {
+        Pod p = new PodBuilder(pod).build();
+        p.getStatus().setPhase(phase);
+        p.getStatus().setReason("Failed".equals(phase) ? "Error" : null);
+        p.getStatus().setMessage(message);
+        List<ContainerStatus> statuses = new ArrayList<>();
+        for (ContainerStatus s : p.getStatus().getContainerStatuses()) {
                         String startedAt = s.getState() != null && s.getState().getRunning() != null
                                 ? s.getState().getRunning().getStartedAt() : time;
-                        statuses.add(new ContainerStatusBuilder(s).withReady(false).withStarted(false).withNewState()
-                                .withNewTerminated().withExitCode(exitCode).withReason(reason).withMessage(message)
-                                .withStartedAt(startedAt).withFinishedAt(time).endTerminated().endState().build());
-                    }
-                    p.getStatus().setContainerStatuses(statuses);
-                    p.getStatus().getConditions().forEach(c -> {
-                        if ("Ready".equals(c.getType()) || "ContainersReady".equals(c.getType())) {
-                            c.setStatus("False");
-                            c.setReason("PodCompleted");
-                        }
-                    });
-                    return p;
-                });
+            statuses.add(new ContainerStatusBuilder(s).withReady(false).withStarted(false).withNewState()
+                    .withNewTerminated().withExitCode(exitCode).withReason(reason).withMessage(message)
+                    .withStartedAt(startedAt).withFinishedAt(time).endTerminated().endState().build());
+        }
+        p.getStatus().setContainerStatuses(statuses);
+        p.getStatus().getConditions().forEach(c -> {
+            if ("Ready".equals(c.getType()) || "ContainersReady".equals(c.getType())) {
+                c.setStatus("False");
+                c.setReason("PodCompleted");
+            }
+        });
+        patchStatus(pod, p.getStatus());
+        ended.add(pod.getMetadata().getUid());
         lastSeen.remove(pod.getMetadata().getUid());
         LOG.info(() -> "pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + " " + phase + ": " + message);
     }
 
-    private static void ensureStatus(Pod pod) {
-        if (pod.getStatus() == null) {
-            pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
-        }
+    /** One merge patch of the status subresource: lists in it replace the Pod's, as a kubelet's status update does. */
+    private void patchStatus(Pod pod, PodStatus status) {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                .subresource("status").patch(MERGE, Serialization.asJson(Map.of("status", status)));
     }
 
     private static PodCondition condition(String type, String time) {
@@ -323,6 +345,10 @@ public final class SimulatedKubelet implements AutoCloseable {
     public void close() {
         if (loop != null) {
             loop.shutdownNow();
+        }
+        if (pods != null) {
+            pods.close();
+            nodes.close();
         }
     }
 }

@@ -41,7 +41,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  * apply to its {@code Placed=True} condition, and until all are placed. It removes what it added.
  *
  * <pre>java -cp ... dev.tessera.local.load.OperatorLoadBenchmark --kubeconfig .tessera-local/kubeconfig
- *      --scheduler http://localhost:8081 [--jobs 1000] [--threads 8] [--timeout 300] [--json FILE]</pre>
+ *      --scheduler http://localhost:8081 [--token-file FILE] [--jobs 1000] [--threads 8] [--timeout 300] [--json FILE]</pre>
  */
 public final class OperatorLoadBenchmark {
     static final ResourceDefinitionContext TRAINING_JOBS = new ResourceDefinitionContext.Builder()
@@ -69,7 +69,8 @@ public final class OperatorLoadBenchmark {
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             int nodes = (jobs + 7) / 8;
             prepare(client, nodes);
-            waitForPool(scheduler, nodes * 8, Duration.ofSeconds(60));
+            String token = opts.containsKey("token-file") ? Files.readString(Path.of(opts.get("token-file"))).trim() : null;
+            waitForPool(scheduler, token, nodes * 8, Duration.ofSeconds(60));
 
             Map<String, Long> applied = new ConcurrentHashMap<>();
             Map<String, Long> placed = new ConcurrentHashMap<>();
@@ -181,13 +182,20 @@ public final class OperatorLoadBenchmark {
     }
 
     /** The operator pushes new nodes to the scheduler by itself; wait until the pool is there in full. */
-    static void waitForPool(String scheduler, int chips, Duration timeout) throws Exception {
+    static void waitForPool(String scheduler, String token, int chips, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(scheduler + "/api/v1/pools")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheduler + "/api/v1/pools")).GET();
+                if (token != null) {
+                    request.header("Authorization", "Bearer " + token);
+                }
+                HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 401 || r.statusCode() == 403) {
+                    throw new IllegalStateException("the scheduler refused to list pools (" + r.statusCode()
+                            + "): give a viewer token with --token-file");
+                }
                 for (JsonNode p : JSON.readTree(r.body())) {
                     if (POOL.equals(p.path("name").asText()) && p.path("capacity").asInt() >= chips) {
                         return;
@@ -225,7 +233,7 @@ public final class OperatorLoadBenchmark {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("usage: --kubeconfig FILE --scheduler URL [--jobs N] [--threads N] [--timeout SECONDS] [--json FILE]");
+                System.err.println("usage: --kubeconfig FILE --scheduler URL [--token-file FILE] [--jobs N] [--threads N] [--timeout SECONDS] [--json FILE]");
                 System.exit(2);
             }
             opts.put(args[i].substring(2), args[++i]);

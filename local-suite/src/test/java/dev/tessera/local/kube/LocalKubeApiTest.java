@@ -182,10 +182,14 @@ class LocalKubeApiTest {
                 .endMetadata().withNewSpec().addNewContainer().withName("t").withImage("x").endContainer().endSpec().build())
                 .create();
         assertThat(pod.getMetadata().getUid()).isNotNull();
-        new GarbageCollector(client).sweep();
+        try (GarbageCollector collector = new GarbageCollector(client)) {
+            collector.sweep();
+        }
         assertThat(client.pods().inNamespace("default").withName("owner-s0-w0").get()).as("owner still there").isNotNull();
         client.resource(job).delete();
-        new GarbageCollector(client).sweep();
+        try (GarbageCollector collector = new GarbageCollector(client)) {
+            collector.sweep();
+        }
         assertThat(client.pods().inNamespace("default").withName("owner-s0-w0").get()).isNull();
     }
 
