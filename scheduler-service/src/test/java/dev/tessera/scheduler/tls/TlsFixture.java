@@ -1,0 +1,93 @@
+package dev.tessera.scheduler.tls;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Fresh certificates for one test run: the scheduler's own (signed by {@link #ca}), an HTTPS inventory stub
+ * that presents a certificate of that CA or, when a test switches it, one of {@link #otherCa}.
+ */
+public class TlsFixture implements QuarkusTestResourceLifecycleManager {
+
+    static TestCertificates.Authority ca;
+    static TestCertificates.Authority otherCa;
+    static TestCertificates.Issued scheduler;
+    static TestCertificates.Issued inventory;
+    static TestCertificates.Issued impostor;
+    static int httpsPort;
+    static int plainPort;
+    static HttpsServer inventoryStub;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            Path dir = Files.createDirectories(Path.of("target", "tls-test"));
+            dir = Files.createTempDirectory(dir, "certs");
+            ca = TestCertificates.authority(dir, "tessera-test-ca");
+            otherCa = TestCertificates.authority(dir, "other-ca");
+            scheduler = ca.issueServer(dir, "scheduler");
+            inventory = ca.issueServer(dir, "inventory");
+            impostor = otherCa.issueServer(dir, "impostor");
+            presentToScheduler(inventory);
+            httpsPort = freePort();
+            plainPort = freePort();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set up the test certificates", e);
+        }
+        return Map.of(
+                "tessera.tls.cert-file", scheduler.certFile().toString(),
+                "tessera.tls.key-file", scheduler.keyFile().toString(),
+                "tessera.tls.ca-file", ca.caFile().toString(),
+                "quarkus.http.test-ssl-port", String.valueOf(httpsPort),
+                // a plain port that would be opened if plain HTTP were still served
+                "quarkus.http.test-port", String.valueOf(plainPort),
+                "quarkus.rest-client.inventory.url", "https://localhost:" + inventoryStub.getAddress().getPort());
+    }
+
+    /**
+     * Restarts the inventory stub on the same port presenting {@code certificate}: a new server with a new TLS
+     * context, so no TLS session of the previous one can be resumed and every client sees this certificate.
+     */
+    static synchronized void presentToScheduler(TestCertificates.Issued certificate) throws Exception {
+        int port = 0;
+        if (inventoryStub != null) {
+            port = inventoryStub.getAddress().getPort();
+            inventoryStub.stop(0);
+        }
+        inventoryStub = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        inventoryStub.setHttpsConfigurator(new HttpsConfigurator(TestCertificates.Authority.serving(certificate)));
+        inventoryStub.createContext("/api/v1/availability", exchange -> {
+            byte[] body = "{\"quotas\":[],\"deliveries\":[]}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            // no kept-alive connection: each call shakes hands again
+            exchange.getResponseHeaders().add("Connection", "close");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        inventoryStub.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (inventoryStub != null) {
+            inventoryStub.stop(0);
+        }
+    }
+}
