@@ -19,7 +19,10 @@ class TlsSettingsTest {
                 .containsEntry("quarkus.tls.tessera-https.key-store.pem.service.key", "/tls/tls.key")
                 .containsEntry("quarkus.http.tls-configuration-name", "tessera-https")
                 .containsEntry("quarkus.http.ssl-port", "${quarkus.http.port}")
-                .containsEntry("quarkus.http.insecure-requests", "disabled");
+                .containsEntry("quarkus.http.insecure-requests", "disabled")
+                .containsEntry("quarkus.tls.tessera-https.reload-period", "1h");
+        assertThat(TlsSettings.properties("/tls/tls.crt", "/tls/tls.key", "10m"))
+                .containsEntry("quarkus.tls.tessera-https.reload-period", "10m");
     }
 
     @Test

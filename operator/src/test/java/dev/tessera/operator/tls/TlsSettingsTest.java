@@ -16,6 +16,8 @@ class TlsSettingsTest {
         assertThat(TlsSettings.properties("/tls/ca.crt"))
                 .containsEntry("quarkus.tls.tessera-ca.trust-store.pem.certs", "/tls/ca.crt")
                 .containsEntry("quarkus.rest-client.scheduler.tls-configuration-name", "tessera-ca")
+                .containsEntry("quarkus.tls.tessera-ca.reload-period", "1h")
                 .doesNotContainKey("quarkus.http.tls-configuration-name");
+        assertThat(TlsSettings.properties("/tls/ca.crt", "10m")).containsEntry("quarkus.tls.tessera-ca.reload-period", "10m");
     }
 }

@@ -20,6 +20,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * on its usual port; the plain HTTP port is not opened.</li>
  * <li>{@code tessera.tls.ca-file} ({@code TESSERA_TLS_CA_FILE}): PEM CA certificate(s). The inventory client
  * then trusts these and nothing else, with host names verified.</li>
+ * <li>{@code tessera.tls.reload-period} ({@code TESSERA_TLS_RELOAD_PERIOD}, default {@value #DEFAULT_RELOAD}): how
+ * often the files are read again, so a renewed certificate or CA is used without a restart.</li>
  * </ul>
  *
  * The properties sit below environment variables (ordinal 275), so a {@code QUARKUS_*} variable still wins.
@@ -31,16 +33,23 @@ public class TlsSettings implements ConfigSourceFactory {
     /** Named TLS registry configuration the REST clients use. */
     public static final String TRUST = "tessera-ca";
     static final List<String> CLIENTS = List.of("inventory");
+    static final String DEFAULT_RELOAD = "1h";
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
         return List.of(new PropertiesConfigSource(properties(
                 value(context, "tessera.tls.cert-file"),
                 value(context, "tessera.tls.key-file"),
-                value(context, "tessera.tls.ca-file")), "tessera-tls-settings", 275));
+                value(context, "tessera.tls.ca-file"),
+                value(context, "tessera.tls.reload-period")), "tessera-tls-settings", 275));
     }
 
     static Map<String, String> properties(String certFile, String keyFile, String caFile) {
+        return properties(certFile, keyFile, caFile, null);
+    }
+
+    static Map<String, String> properties(String certFile, String keyFile, String caFile, String reloadPeriod) {
+        String reload = reloadPeriod == null ? DEFAULT_RELOAD : reloadPeriod;
         Map<String, String> properties = new TreeMap<>();
         if ((certFile == null) != (keyFile == null)) {
             throw new IllegalArgumentException("TLS needs both a certificate and its key: set TESSERA_TLS_CERT_FILE"
@@ -50,6 +59,7 @@ public class TlsSettings implements ConfigSourceFactory {
         if (certFile != null) {
             properties.put("quarkus.tls." + SERVER + ".key-store.pem.service.cert", certFile);
             properties.put("quarkus.tls." + SERVER + ".key-store.pem.service.key", keyFile);
+            properties.put("quarkus.tls." + SERVER + ".reload-period", reload);
             properties.put("quarkus.http.tls-configuration-name", SERVER);
             // HTTPS on the port the service always had; no plain HTTP port at all
             properties.put("quarkus.http.ssl-port", "${quarkus.http.port}");
@@ -57,6 +67,7 @@ public class TlsSettings implements ConfigSourceFactory {
         }
         if (caFile != null) {
             properties.put("quarkus.tls." + TRUST + ".trust-store.pem.certs", caFile);
+            properties.put("quarkus.tls." + TRUST + ".reload-period", reload);
             for (String client : CLIENTS) {
                 properties.put("quarkus.rest-client." + client + ".tls-configuration-name", TRUST);
             }

@@ -10,31 +10,36 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
  * Fresh certificates for one test run: the scheduler's own (signed by {@link #ca}), an HTTPS inventory stub
- * that presents a certificate of that CA or, when a test switches it, one of {@link #otherCa}.
+ * that presents a certificate of that CA or, when a test switches it, one of {@link #otherCa}. The scheduler reads
+ * its files the way a pod reads a mounted Secret: {@code tls/tls.crt}, {@code tls/tls.key}, {@code tls/ca.crt}, where
+ * {@code tls} is a symbolic link that a renewal swaps in one step.
  */
 public class TlsFixture implements QuarkusTestResourceLifecycleManager {
 
     static TestCertificates.Authority ca;
     static TestCertificates.Authority otherCa;
-    static TestCertificates.Issued scheduler;
+    /** The certificate the scheduler was last given. */
+    static volatile TestCertificates.Issued scheduler;
     static TestCertificates.Issued inventory;
     static TestCertificates.Issued impostor;
     static int httpsPort;
     static int plainPort;
     static HttpsServer inventoryStub;
+    private static Path dir;
+    private static int secretVersion;
 
     @Override
     public Map<String, String> start() {
         try {
-            Path dir = Files.createDirectories(Path.of("target", "tls-test"));
-            dir = Files.createTempDirectory(dir, "certs");
+            dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "tls-test")), "certs").toAbsolutePath();
             ca = TestCertificates.authority(dir, "tessera-test-ca");
             otherCa = TestCertificates.authority(dir, "other-ca");
-            scheduler = ca.issueServer(dir, "scheduler");
+            mountSecret(ca.issueServer(dir, "scheduler"), ca);
             inventory = ca.issueServer(dir, "inventory");
             impostor = otherCa.issueServer(dir, "impostor");
             presentToScheduler(inventory);
@@ -44,13 +49,34 @@ public class TlsFixture implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("cannot set up the test certificates", e);
         }
         return Map.of(
-                "tessera.tls.cert-file", scheduler.certFile().toString(),
-                "tessera.tls.key-file", scheduler.keyFile().toString(),
-                "tessera.tls.ca-file", ca.caFile().toString(),
+                "tessera.tls.cert-file", dir.resolve("tls/tls.crt").toString(),
+                "tessera.tls.key-file", dir.resolve("tls/tls.key").toString(),
+                "tessera.tls.ca-file", dir.resolve("tls/ca.crt").toString(),
+                "tessera.tls.reload-period", "1s",
                 "quarkus.http.test-ssl-port", String.valueOf(httpsPort),
                 // a plain port that would be opened if plain HTTP were still served
                 "quarkus.http.test-port", String.valueOf(plainPort),
                 "quarkus.rest-client.inventory.url", "https://localhost:" + inventoryStub.getAddress().getPort());
+    }
+
+    /** Gives the scheduler a new certificate and CA file at once, as Kubernetes updates a mounted Secret. */
+    static synchronized void mountSecret(TestCertificates.Issued certificate, TestCertificates.Authority trusted)
+            throws IOException {
+        Path version = dir.resolve("secret-" + ++secretVersion);
+        Files.createDirectories(version);
+        Files.copy(certificate.certFile(), version.resolve("tls.crt"));
+        Files.copy(certificate.keyFile(), version.resolve("tls.key"));
+        Files.copy(trusted.caFile(), version.resolve("ca.crt"));
+        Path link = dir.resolve("tls.next");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, version.getFileName());
+        Files.move(link, dir.resolve("tls"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        scheduler = certificate;
+    }
+
+    /** A new certificate for the scheduler from {@code issuer}. */
+    static TestCertificates.Issued newSchedulerCertificate(TestCertificates.Authority issuer) throws Exception {
+        return issuer.issueServer(dir, "scheduler-" + (secretVersion + 1));
     }
 
     /**

@@ -20,7 +20,15 @@ class TlsSettingsTest {
                 .containsEntry("quarkus.http.tls-configuration-name", "tessera-https")
                 .containsEntry("quarkus.http.ssl-port", "${quarkus.http.port}")
                 .containsEntry("quarkus.http.insecure-requests", "disabled")
+                .containsEntry("quarkus.tls.tessera-https.reload-period", "1h")
                 .doesNotContainKey("quarkus.rest-client.inventory.tls-configuration-name");
+    }
+
+    @Test
+    void theFilesAreReadAgainAtTheConfiguredPeriod() {
+        assertThat(TlsSettings.properties("/tls/tls.crt", "/tls/tls.key", "/tls/ca.crt", "10m"))
+                .containsEntry("quarkus.tls.tessera-https.reload-period", "10m")
+                .containsEntry("quarkus.tls.tessera-ca.reload-period", "10m");
     }
 
     @Test
@@ -28,6 +36,7 @@ class TlsSettingsTest {
         assertThat(TlsSettings.properties(null, null, "/tls/ca.crt"))
                 .containsEntry("quarkus.tls.tessera-ca.trust-store.pem.certs", "/tls/ca.crt")
                 .containsEntry("quarkus.rest-client.inventory.tls-configuration-name", "tessera-ca")
+                .containsEntry("quarkus.tls.tessera-ca.reload-period", "1h")
                 .doesNotContainKey("quarkus.http.tls-configuration-name");
     }
 
