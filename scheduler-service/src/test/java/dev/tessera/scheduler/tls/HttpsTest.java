@@ -82,32 +82,6 @@ class HttpsTest {
     }
 
     @Test
-    void aRenewedCertificateIsServedWithoutARestart() throws Exception {
-        TestCertificates.Issued before = TlsFixture.scheduler;
-        TestCertificates.Issued renewed = TlsFixture.newSchedulerCertificate(TlsFixture.ca);
-        TlsFixture.mountSecret(renewed, TlsFixture.ca);
-        // reload period 1 s in this test
-        assertThat(eventually(() -> presented().equals(renewed.certificate())))
-                .as("the renewed certificate is served").isTrue();
-        assertThat(presented()).isNotEqualTo(before.certificate());
-    }
-
-    @Test
-    void aReplacedCaIsWhatTheInventoryClientTrustsWithoutARestart() throws Exception {
-        TestCertificates.Issued serving = TlsFixture.scheduler;
-        try {
-            TlsFixture.mountSecret(serving, TlsFixture.otherCa);
-            assertThat(eventually(() -> refused(inventory::availability))).as("the old CA is no longer trusted").isTrue();
-            TlsFixture.presentToScheduler(TlsFixture.impostor);
-            assertThat(inventory.availability().quotas()).as("the new CA is").isEmpty();
-        } finally {
-            TlsFixture.presentToScheduler(TlsFixture.inventory);
-            TlsFixture.mountSecret(serving, TlsFixture.ca);
-            assertThat(eventually(() -> !refused(inventory::availability))).isTrue();
-        }
-    }
-
-    @Test
     void theInventoryClientTrustsTheConfiguredCa() {
         Availability availability = inventory.availability();
         assertThat(availability.quotas()).isEmpty();
@@ -117,44 +91,6 @@ class HttpsTest {
     void theInventoryClientRefusesAnInventorySignedByAnotherCa() throws Exception {
         TlsFixture.presentToScheduler(TlsFixture.impostor);
         assertThatThrownBy(() -> inventory.availability()).hasRootCauseInstanceOf(java.security.cert.CertPathBuilderException.class);
-    }
-
-    /** The certificate the scheduler presents on a new connection. */
-    private static java.security.cert.Certificate presented() {
-        try {
-            HttpResponse<Void> answer = client(TlsFixture.ca.trustingOnlyThis())
-                    .send(get("/q/health/live").build(), HttpResponse.BodyHandlers.discarding());
-            return answer.sslSession().orElseThrow().getPeerCertificates()[0];
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static boolean refused(Runnable call) {
-        try {
-            call.run();
-            return false;
-        } catch (RuntimeException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            if (cause instanceof java.security.cert.CertPathBuilderException) {
-                return true;
-            }
-            throw e;
-        }
-    }
-
-    private static boolean eventually(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(200);
-        }
-        return false;
     }
 
     private static HttpClient client(SSLContext trust) {

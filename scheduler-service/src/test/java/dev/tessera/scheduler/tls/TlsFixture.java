@@ -31,7 +31,14 @@ public class TlsFixture implements QuarkusTestResourceLifecycleManager {
     static int plainPort;
     static HttpsServer inventoryStub;
     private static Path dir;
+    private String reloadPeriod;
     private static int secretVersion;
+
+    /** {@code reload-period}: how often the scheduler reads its TLS files again (its default when not given). */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        reloadPeriod = initArgs.get("reload-period");
+    }
 
     @Override
     public Map<String, String> start() {
@@ -48,15 +55,18 @@ public class TlsFixture implements QuarkusTestResourceLifecycleManager {
         } catch (Exception e) {
             throw new IllegalStateException("cannot set up the test certificates", e);
         }
-        return Map.of(
+        Map<String, String> config = new java.util.HashMap<>(Map.of(
                 "tessera.tls.cert-file", dir.resolve("tls/tls.crt").toString(),
                 "tessera.tls.key-file", dir.resolve("tls/tls.key").toString(),
                 "tessera.tls.ca-file", dir.resolve("tls/ca.crt").toString(),
-                "tessera.tls.reload-period", "1s",
                 "quarkus.http.test-ssl-port", String.valueOf(httpsPort),
                 // a plain port that would be opened if plain HTTP were still served
                 "quarkus.http.test-port", String.valueOf(plainPort),
-                "quarkus.rest-client.inventory.url", "https://localhost:" + inventoryStub.getAddress().getPort());
+                "quarkus.rest-client.inventory.url", "https://localhost:" + inventoryStub.getAddress().getPort()));
+        if (reloadPeriod != null) {
+            config.put("tessera.tls.reload-period", reloadPeriod);
+        }
+        return config;
     }
 
     /** Gives the scheduler a new certificate and CA file at once, as Kubernetes updates a mounted Secret. */
