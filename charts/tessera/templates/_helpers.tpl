@@ -71,18 +71,24 @@ seccompProfile:
   type: RuntimeDefault
 {{- end -}}
 
-{{/* Probes on the Quarkus health endpoints; startup gives a cold JVM time before liveness counts. */}}
+{{/*
+Probes on the Quarkus health endpoints; startup gives a cold JVM time before liveness counts.
+Call with (dict "https" bool): true for a service that serves HTTPS only (tls.enabled); the kubelet does not verify the certificate.
+*/}}
 {{- define "tessera.probes" -}}
+{{- $scheme := ternary "HTTPS" "HTTP" (.https | default false) -}}
 startupProbe:
   httpGet:
     path: /q/health/started
     port: http
+    scheme: {{ $scheme }}
   periodSeconds: 5
   failureThreshold: 36
 livenessProbe:
   httpGet:
     path: /q/health/live
     port: http
+    scheme: {{ $scheme }}
   periodSeconds: 10
   timeoutSeconds: 3
   failureThreshold: 3
@@ -90,6 +96,7 @@ readinessProbe:
   httpGet:
     path: /q/health/ready
     port: http
+    scheme: {{ $scheme }}
   periodSeconds: 5
   timeoutSeconds: 3
   failureThreshold: 3
@@ -200,6 +207,15 @@ spec:
     - port: http
       path: /q/metrics
       interval: {{ .root.Values.serviceMonitor.interval }}
+      {{- if .https }}
+      scheme: https
+      tlsConfig:
+        ca:
+          secret:
+            name: {{ include "tessera.tlsSecretName" .root }}
+            key: ca.crt
+        serverName: {{ printf "%s.%s.svc" (include "tessera.componentName" .) .root.Release.Namespace }}
+      {{- end }}
 {{- end }}
 {{- end -}}
 
@@ -237,6 +253,9 @@ spec:
       port: {{ .port }}
       targetPort: http
       protocol: TCP
+      {{- if .https }}
+      appProtocol: https
+      {{- end }}
 {{- end -}}
 
 {{/* Ingress rule peers of one component's NetworkPolicy: the given components plus the metrics scrapers. */}}

@@ -61,8 +61,9 @@ class ChartWiringTest {
     @EnumSource(ValueSet.class)
     void thePartsAreToldWhereTheOthersAre(ValueSet values) {
         RenderedChart chart = RenderedChart.of(values);
-        assertThat(env(chart.container(OPERATOR), "TESSERA_SCHEDULER_URL")).isEqualTo("http://" + SCHEDULER + ":8081");
-        assertThat(env(chart.container(SCHEDULER), "TESSERA_INVENTORY_URL")).isEqualTo("http://" + INVENTORY + ":8082");
+        String scheme = values == ValueSet.TLS ? "https" : "http";
+        assertThat(env(chart.container(OPERATOR), "TESSERA_SCHEDULER_URL")).isEqualTo(scheme + "://" + SCHEDULER + ":8081");
+        assertThat(env(chart.container(SCHEDULER), "TESSERA_INVENTORY_URL")).isEqualTo(scheme + "://" + INVENTORY + ":8082");
         assertThat(chart.find(Service.class, SCHEDULER)).isPresent();
         assertThat(chart.find(Service.class, INVENTORY)).isPresent();
         // the chart owns the CRD; the operator must not install it

@@ -9,7 +9,8 @@ enum ValueSet {
     HIGH_AVAILABILITY("values/ha.yaml"),
     EXTERNAL_DATABASE("values/external-db.yaml"),
     EVALUATION_DATABASE("values/evaluation-db.yaml"),
-    MONITORED("values/monitored.yaml");
+    MONITORED("values/monitored.yaml"),
+    TLS("values/tls.yaml");
 
     private final String resource;
 
