@@ -326,6 +326,7 @@ class SchedulerApiTest {
         given().get("/q/health/well").then().statusCode(503)
                 .body("checks.find { it.name == 'inventory' }.status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'inventory' }.data.serving", equalTo("last known quotas and deliveries"));
+        given().get("/q/health").then().statusCode(503).body("checks.find { it.name == 'inventory' }.status", equalTo("DOWN"));
         // a borrower fills the a100 pool; the owner's quota, last read before inventory went down, still reclaims it
         post(job("borrower", 5, 5, ", \"queue\": \"guests\", \"allowedChips\": [\"a100\"]").replace("\"queue\": \"llm-core\", ", ""))
                 .then().statusCode(201).body("explanation", hasItem(containsString("Inventory is unreachable")));
