@@ -350,7 +350,7 @@ class LocalSuiteTest {
             await("writes before the outage", SETTLE, () -> writer.done.get() >= 3 ? Boolean.TRUE : null);
             LocalSuite.Run stop = suite.script("stop", "postgres");
             assertThat(stop.exit()).as(stop.all()).isZero();
-            await("a write refused while PostgreSQL is down", SETTLE, () -> writer.unavailable.get() > 0 ? Boolean.TRUE : null);
+            await("writes refused while PostgreSQL is down", SETTLE, () -> writer.unavailable.get() >= 3 ? Boolean.TRUE : null);
             LocalSuite.Run start = suite.script("start", "postgres");
             assertThat(start.exit()).as(start.all()).isZero();
             int atRestart = writer.done.get();
