@@ -70,16 +70,39 @@ final class LocalSuite {
     }
 
     Run script(String... args) throws IOException, InterruptedException {
+        return script(Map.of(), args);
+    }
+
+    /** {@code ./tessera-local} with settings of its own on top of the suite's (e.g. another port for one part). */
+    Run script(Map<String, String> settings, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(root.resolve("tessera-local").toString());
         command.addAll(List.of(args));
-        return run(command, Duration.ofMinutes(8));
+        return run(command, Duration.ofMinutes(8), settings);
+    }
+
+    /** {@code kubectl apply} of a manifest given as text. */
+    Run apply(String manifest) throws IOException, InterruptedException {
+        Path file = Files.createTempFile(home.getParent(), "manifest", ".yml");
+        try {
+            Files.writeString(file, manifest);
+            return kubectl("apply", "--validate=false", "-f", file.toString());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** A GET straight to the embedded Kubernetes API, for polling faster than kubectl starts. */
+    JsonNode kubeGet(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + KUBE_PORT + path))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
     }
 
     Run kubectl(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(kubectl, "--kubeconfig", home.resolve("kubeconfig").toString()));
         command.addAll(List.of(args));
-        return run(command, Duration.ofSeconds(60));
+        return run(command, Duration.ofSeconds(60), Map.of());
     }
 
     JsonNode kubectlJson(String... args) throws IOException, InterruptedException {
@@ -137,9 +160,10 @@ final class LocalSuite {
         return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : -1;
     }
 
-    private Run run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+    private Run run(List<String> command, Duration timeout, Map<String, String> settings) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
         builder.environment().putAll(env());
+        builder.environment().putAll(settings);
         Path out = Files.createTempFile(home.getParent(), "run", ".out");
         Path err = Files.createTempFile(home.getParent(), "run", ".err");
         // files, not pipes: the script leaves background processes that must not hold our pipes open

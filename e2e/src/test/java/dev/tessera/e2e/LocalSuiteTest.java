@@ -10,14 +10,24 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import static dev.tessera.e2e.LocalSuite.await;
@@ -27,8 +37,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The issue's scenarios, in order, over one start of the whole suite: a mixed-chip job runs on two
  * chip models, printer columns, a refused spec, a job waiting for a delivery, a scheduler killed and
- * restarted without double booking, a deletion that frees chips, and a {@code down} that leaves no
- * process.
+ * restarted without double booking, a deletion that frees chips, token checks, then the faults: inventory
+ * down while jobs are placed, PostgreSQL restarted under writes, the operator killed while it creates
+ * workers, the scheduler killed while it answers a placement; and a {@code down} that leaves no process.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalSuiteTest {
@@ -36,6 +47,8 @@ class LocalSuiteTest {
     private static final Duration SETTLE = Duration.ofSeconds(120);
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static LocalSuite suite;
+    /** In front of the scheduler from the scheduler-killed-mid-request scenario on. */
+    private static FaultProxy schedulerProxy;
 
     @BeforeAll
     static void up() throws Exception {
@@ -59,6 +72,9 @@ class LocalSuiteTest {
             pids.put(part, suite.pidOf(part));
         }
         LocalSuite.Run down = suite.script("down");
+        if (schedulerProxy != null) {
+            schedulerProxy.close();
+        }
         assertThat(down.exit()).as(down.all()).isZero();
         pids.forEach((part, pid) -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
                 .as(part + " (pid " + pid + ") still alive after down").isFalse());
@@ -288,6 +304,435 @@ class LocalSuiteTest {
         int planner = suite.call(LocalSuite.INVENTORY_PORT, "POST", "/api/v1/reservations", "{}", suite.token("planner")).statusCode();
         assertThat(planner).isEqualTo(400);
     }
+
+    // ---- faults
+
+    @Test
+    @Order(8)
+    void withInventoryDownJobsArePlacedFromTheLastKnownQuotasAndTheSchedulerSaysDegraded() throws Exception {
+        long inventory = suite.pidOf("inventory");
+        LocalSuite.Run stop = suite.script("stop", "inventory");
+        assertThat(stop.exit()).as(stop.all()).isZero();
+        assertThat(alive(inventory)).as("inventory after stop").isFalse();
+        // the scheduler notices at its next poll (every 5 s in the suite) and keeps serving
+        await("the scheduler to report inventory degraded", SETTLE, () -> inventoryHealth("degraded", false));
+
+        suite.apply(trainingJob("fault-no-inventory", 2, 8, "h800"));
+        JsonNode running = await("fault-no-inventory Running", SETTLE, () -> jobInPhase("fault-no-inventory", "Running"));
+        JsonNode placement = suite.schedulerGet("/placements/" + running.path("metadata").path("uid").asText());
+        assertThat(placement).as("the scheduler's placement").isNotNull();
+        assertThat(placement.path("explanation").toString()).contains("Inventory is unreachable");
+        assertThat(inventoryHealth("degraded", false)).as("still degraded, still ready").isTrue();
+        assertExactlyTheWorkersOfItsPlacement("fault-no-inventory");
+
+        LocalSuite.Run start = suite.script("start", "inventory");
+        assertThat(start.exit()).as(start.all()).isZero();
+        await("the scheduler to report inventory ok again", SETTLE, () -> inventoryHealth("ok", true));
+        deleteAndWait("fault-no-inventory");
+    }
+
+    @Test
+    @Order(9)
+    void postgresStoppedAndStartedUnderWritesLosesAndDoublesNothing() throws Exception {
+        String planner = suite.token("planner");
+        long inventory = suite.pidOf("inventory");
+        String order = "{\"supplier\":\"Inspur\",\"reference\":\"e2e-fault-po\",\"lines\":[{\"chip\":\"h800\",\"quantity\":1000,"
+                + "\"unitPrice\":1,\"currency\":\"USD\"}],\"deliveries\":[{\"chip\":\"h800\",\"quantity\":1000,"
+                + "\"scheduledDate\":\"2027-03-01\",\"site\":\"bj-dc1\"}]}";
+        HttpResponse<String> created = suite.call(LocalSuite.INVENTORY_PORT, "POST", "/api/v1/purchase-orders", order, planner);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        long delivery = LocalSuite.JSON.readTree(created.body()).path("deliveries").path(0).path("id").asLong();
+
+        PlanningWriter writer = new PlanningWriter(planner, delivery);
+        Thread thread = new Thread(writer, "planning-writer");
+        thread.start();
+        try {
+            await("writes before the outage", SETTLE, () -> writer.done.get() >= 3 ? Boolean.TRUE : null);
+            LocalSuite.Run stop = suite.script("stop", "postgres");
+            assertThat(stop.exit()).as(stop.all()).isZero();
+            await("writes refused while PostgreSQL is down", SETTLE, () -> writer.unavailable.get() >= 3 ? Boolean.TRUE : null);
+            LocalSuite.Run start = suite.script("start", "postgres");
+            assertThat(start.exit()).as(start.all()).isZero();
+            int atRestart = writer.done.get();
+            await("writes after the restart", SETTLE, () -> writer.done.get() >= atRestart + 5 ? Boolean.TRUE : null);
+        } finally {
+            writer.stop.set(true);
+            thread.join(TimeUnit.MINUTES.toMillis(2));
+        }
+        System.out.printf("PostgreSQL restart under writes: %d receipts and %d reservations written, %d answers 503 on the way%n",
+                writer.done.get(), writer.done.get(), writer.unavailable.get());
+        assertThat(writer.errors).as("answers other than success or 503").isEmpty();
+        assertThat(alive(inventory)).as("the inventory service was not restarted").isTrue();
+        assertThat(suite.pidOf("inventory")).isEqualTo(inventory);
+
+        int receipts = writer.done.get();
+        // a receipt retried with its key once more: answered from the first, counted once
+        HttpResponse<String> replay = writer.receipt(0);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        JsonNode after = LocalSuite.JSON.readTree(suite.call(LocalSuite.INVENTORY_PORT, "GET", "/api/v1/deliveries/" + delivery,
+                null, planner).body());
+        assertThat(after.path("received").asInt()).as("units received, one per receipt key").isEqualTo(receipts);
+        assertThat(after.path("remaining").asInt()).isEqualTo(1000 - receipts);
+
+        List<String> reserved = writer.reservedJobs();
+        List<String> wanted = new ArrayList<>();
+        for (int i = 0; i < receipts; i++) {
+            wanted.add(PlanningWriter.JOB + i);
+        }
+        assertThat(reserved).as("reservations after the restart: each one exactly once").containsExactlyInAnyOrderElementsOf(wanted);
+    }
+
+    @Test
+    @Order(10)
+    void anOperatorKilledWhileCreatingWorkersLeavesNoDuplicatePods() throws Exception {
+        int wanted = 12;
+        long operator = suite.pidOf("operator");
+        String name = null;
+        Map<String, String> createdBeforeKill = new TreeMap<>();
+        for (int attempt = 1; attempt <= 3 && name == null; attempt++) {
+            String candidate = "fault-operator-kill-" + attempt;
+            suite.apply(trainingJob(candidate, wanted, 8, "h800, ascend-910b"));
+            // freeze the operator the moment its first worker appears, then see how far it got
+            long deadline = System.nanoTime() + SETTLE.toNanos();
+            while (workersViaApi(candidate).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            signal("STOP", operator);
+            Thread.sleep(500);
+            Map<String, String> created = workersViaApi(candidate);
+            System.out.printf("operator frozen with %d of %d workers of %s created%n", created.size(), wanted, candidate);
+            if (!created.isEmpty() && created.size() < wanted) {
+                name = candidate;
+                createdBeforeKill.putAll(created);
+            } else {
+                // too late (or never): let it finish and try again
+                signal("CONT", operator);
+                deleteAndWait(candidate);
+            }
+        }
+        assertThat(name).as("the operator frozen with some but not all of the workers created").isNotNull();
+        LocalSuite.Run kill = suite.script("kill", "operator");
+        assertThat(kill.exit()).as(kill.all()).isZero();
+        assertThat(alive(operator)).isFalse();
+        LocalSuite.Run start = suite.script("start", "operator");
+        assertThat(start.exit()).as(start.all()).isZero();
+        assertThat(suite.pidOf("operator")).isNotEqualTo(operator);
+
+        String job = name;
+        JsonNode running = await(job + " Running after the operator restart", SETTLE, () -> jobInPhase(job, "Running"));
+        assertThat(running.path("status").path("shardsRunning").asInt()).isEqualTo(wanted);
+        Map<String, String> workers = assertExactlyTheWorkersOfItsPlacement(job);
+        assertThat(workers).hasSize(wanted);
+        createdBeforeKill.forEach((pod, uid) -> assertThat(workers.get(pod)).as(pod + " created before the kill, kept, not replaced")
+                .isEqualTo(uid));
+        assertThat(ledgerEntries(suite.schedulerGet("/ledger"), running.path("metadata").path("uid").asText())).isEqualTo(1);
+        await("the scheduler's ledger to match the jobs' statuses", SETTLE, LocalSuiteTest::ledgerMatches);
+        assertNoChipGivenTwice();
+        deleteAndWait(job);
+    }
+
+    @Test
+    @Order(11)
+    void aSchedulerKilledWhileAnsweringAPlacementPlacesTheJobOnceAfterARetry() throws Exception {
+        int backendPort = LocalSuite.SCHEDULER_PORT + 10;
+        Map<String, String> behindProxy = Map.of("TESSERA_LOCAL_SCHEDULER_PORT", String.valueOf(backendPort));
+        // the scheduler moves to another port; a proxy on its own port passes the operator's calls through
+        LocalSuite.Run stop = suite.script("stop", "scheduler");
+        assertThat(stop.exit()).as(stop.all()).isZero();
+        schedulerProxy = new FaultProxy(LocalSuite.SCHEDULER_PORT, backendPort);
+        LocalSuite.Run moved = suite.script(behindProxy, "start", "scheduler");
+        assertThat(moved.exit()).as(moved.all()).isZero();
+
+        String name = "fault-mid-request";
+        String viewer = suite.viewerToken();
+        AtomicReference<JsonNode> ledgerAtKill = new AtomicReference<>();
+        AtomicReference<Long> killed = new AtomicReference<>();
+        // when the scheduler has booked the job and its 201 is on the way, read its ledger, SIGKILL it and drop the answer
+        CompletableFuture<String> fired = schedulerProxy.arm("POST /api/v1/placements ", "\"name\":\"" + name + "\"",
+                "HTTP/1.1 201", () -> {
+                    try {
+                        ledgerAtKill.set(LocalSuite.JSON.readTree(
+                                suite.call(backendPort, "GET", "/api/v1/ledger", null, viewer).body()));
+                        long pid = suite.pidOf("scheduler");
+                        ProcessHandle scheduler = ProcessHandle.of(pid).orElseThrow();
+                        scheduler.destroyForcibly();
+                        scheduler.onExit().get(30, TimeUnit.SECONDS);
+                        killed.set(pid);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        suite.apply(trainingJob(name, 4, 8, "h800"));
+        String answer = fired.get(SETTLE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(answer).startsWith("HTTP/1.1 201");
+        assertThat(alive(killed.get())).as("the scheduler after the kill").isFalse();
+        String uid = job(name).path("metadata").path("uid").asText();
+        assertThat(ledgerEntries(ledgerAtKill.get(), uid)).as("the job booked when the answer was lost").isEqualTo(1);
+        assertThat(job(name).path("status").path("placement").isObject()).as("the operator never heard the answer").isFalse();
+
+        LocalSuite.Run restarted = suite.script(behindProxy, "start", "scheduler");
+        assertThat(restarted.exit()).as(restarted.all()).isZero();
+        JsonNode running = await(name + " Running after the retry", SETTLE, () -> jobInPhase(name, "Running"));
+        assertThat(running.path("status").path("placement").path("shards")).hasSize(4);
+        assertExactlyTheWorkersOfItsPlacement(name);
+        assertThat(ledgerEntries(suite.schedulerGet("/ledger"), uid)).as("the job in the new scheduler's ledger").isEqualTo(1);
+        await("the scheduler's ledger to match the jobs' statuses", SETTLE, LocalSuiteTest::ledgerMatches);
+        assertNoChipGivenTwice();
+    }
+
+    private static String trainingJob(String name, int shards, int chipsPerShard, String allowed) {
+        return """
+                apiVersion: tessera.dev/v1alpha1
+                kind: TrainingJob
+                metadata: {name: %s}
+                spec:
+                  queue: llm-core
+                  shards: %d
+                  chipsPerShard: %d
+                  chips: {allowed: [%s]}
+                  workload: {communication: Low, parametersBillions: 1, totalSteps: 100000000}
+                  template:
+                    spec:
+                      containers: [{name: trainer, image: registry.example/fault:1.0, command: [python, train.py]}]
+                """.formatted(name, shards, chipsPerShard, allowed);
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static void signal(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -" + signal + " " + pid).isZero();
+    }
+
+    /** The job's worker Pods (name to uid), straight from the API. */
+    private static Map<String, String> workersViaApi(String job) {
+        try {
+            JsonNode pods = suite.kubeGet("/api/v1/namespaces/default/pods?labelSelector="
+                    + URLEncoder.encode("tessera.dev/job=" + job, StandardCharsets.UTF_8));
+            Map<String, String> out = new TreeMap<>();
+            pods.path("items").forEach(p -> out.put(p.path("metadata").path("name").asText(), p.path("metadata").path("uid").asText()));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The job's Pods are exactly one per node of each shard of its placement, named after shard and worker,
+     * on the planned node, Running, owned by this job; the scheduler holds the same placement. Returns name to uid.
+     */
+    private static Map<String, String> assertExactlyTheWorkersOfItsPlacement(String name) throws Exception {
+        JsonNode job = job(name);
+        String uid = job.path("metadata").path("uid").asText();
+        Map<String, String> plannedNode = new TreeMap<>();
+        Map<Integer, String> shardPools = new TreeMap<>();
+        for (JsonNode shard : job.path("status").path("placement").path("shards")) {
+            shardPools.put(shard.path("index").asInt(), shard.path("pool").asText() + " " + shard.path("nodes"));
+            for (int w = 0; w < shard.path("nodes").size(); w++) {
+                plannedNode.put(name + "-s" + shard.path("index").asInt() + "-w" + w, shard.path("nodes").get(w).asText());
+            }
+        }
+        assertThat(plannedNode).as("workers of the placement").isNotEmpty();
+        JsonNode pods = await("the workers of " + name + " Running", SETTLE, () -> {
+            try {
+                JsonNode list = suite.kubectlJson("get", "pods", "-l", "tessera.dev/job=" + name);
+                for (JsonNode p : list.path("items")) {
+                    if (!"Running".equals(p.path("status").path("phase").asText())) {
+                        return null;
+                    }
+                }
+                return list.path("items").size() == plannedNode.size() ? list : null;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Map<String, String> uids = new TreeMap<>();
+        List<String> names = new ArrayList<>();
+        for (JsonNode pod : pods.path("items")) {
+            String podName = pod.path("metadata").path("name").asText();
+            names.add(podName);
+            uids.put(podName, pod.path("metadata").path("uid").asText());
+            assertThat(pod.path("metadata").path("labels").path("tessera.dev/job-uid").asText()).as(podName).isEqualTo(uid);
+            assertThat(pod.path("spec").path("nodeName").asText()).as(podName + "'s node").isEqualTo(plannedNode.get(podName));
+        }
+        assertThat(names).as("worker Pods of " + name).containsExactlyInAnyOrderElementsOf(plannedNode.keySet());
+        JsonNode held = suite.schedulerGet("/placements/" + uid);
+        assertThat(held).as("the scheduler's placement of " + name).isNotNull();
+        Map<Integer, String> heldPools = new TreeMap<>();
+        for (JsonNode shard : held.path("shards")) {
+            List<String> nodes = new ArrayList<>();
+            shard.path("nodes").forEach(n -> nodes.add(n.path("name").asText()));
+            heldPools.put(shard.path("index").asInt(), shard.path("pool").asText() + " " + LocalSuite.JSON.valueToTree(nodes));
+        }
+        assertThat(heldPools).as("the scheduler holds what the status says").isEqualTo(shardPools);
+        return uids;
+    }
+
+    private static int ledgerEntries(JsonNode ledger, String jobId) {
+        int n = 0;
+        for (JsonNode entry : ledger.path("entries")) {
+            if (jobId.equals(entry.path("jobId").asText())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static Boolean ledgerMatches() {
+        try {
+            return ledgerMatchesStatuses() ? Boolean.TRUE : null;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteAndWait(String name) throws Exception {
+        LocalSuite.Run deleted = suite.kubectl("delete", "tj", name, "--wait=false");
+        assertThat(deleted.exit()).as(deleted.all()).isZero();
+        await(name + " and its workers gone", SETTLE, () -> job(name) == null && workersViaApi(name).isEmpty() ? Boolean.TRUE : null);
+    }
+
+    /** True when the scheduler's readiness is UP saying {@code inventory: state} and its inventory check is UP (or DOWN). */
+    private static Boolean inventoryHealth(String state, boolean up) {
+        try {
+            HttpResponse<String> ready = suite.call(LocalSuite.SCHEDULER_PORT, "GET", "/q/health/ready", null, null);
+            HttpResponse<String> well = suite.call(LocalSuite.SCHEDULER_PORT, "GET", "/q/health/well", null, null);
+            JsonNode readiness = LocalSuite.JSON.readTree(ready.body());
+            JsonNode wellness = LocalSuite.JSON.readTree(well.body());
+            boolean serving = ready.statusCode() == 200 && "UP".equals(readiness.path("status").asText())
+                    && state.equals(check(readiness, "scheduler").path("data").path("inventory").asText());
+            boolean dependency = well.statusCode() == (up ? 200 : 503)
+                    && (up ? "UP" : "DOWN").equals(check(wellness, "inventory").path("status").asText());
+            return serving && dependency ? Boolean.TRUE : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode check(JsonNode health, String name) {
+        for (JsonNode c : health.path("checks")) {
+            if (name.equals(c.path("name").asText())) {
+                return c;
+            }
+        }
+        return LocalSuite.JSON.createObjectNode();
+    }
+
+    /**
+     * A planner's client writing receipts (each with its own Idempotency-Key, one unit) and reservations (one
+     * per receipt) one after the other, as a careful client would: a receipt that fails is sent again with the
+     * same key; a reservation that fails is looked up before it is sent again, since it carries no key.
+     */
+    private static final class PlanningWriter implements Runnable {
+        static final String JOB = "e2e-fault-reservation-";
+        final String token;
+        final long delivery;
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicInteger unavailable = new AtomicInteger();
+        final List<String> errors = new CopyOnWriteArrayList<>();
+
+        PlanningWriter(String token, long delivery) {
+            this.token = token;
+            this.delivery = delivery;
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; !stop.get(); i++) {
+                try {
+                    while (!succeeded(receipt(i))) {
+                        Thread.sleep(250);
+                    }
+                    boolean reserved = succeeded(reserve(i));
+                    while (!reserved) {
+                        Thread.sleep(250);
+                        List<String> jobs = reservedJobsOrNull();
+                        reserved = jobs != null && (jobs.contains(JOB + i) || succeeded(reserve(i)));
+                    }
+                    done.incrementAndGet();
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    errors.add(i + ": " + e);
+                    return;
+                }
+            }
+        }
+
+        HttpResponse<String> receipt(int i) throws IOException, InterruptedException {
+            return send("POST", "/api/v1/deliveries/" + delivery + "/receipts", "{\"quantity\":1}", "e2e-fault-receipt-" + i);
+        }
+
+        private HttpResponse<String> reserve(int i) throws IOException, InterruptedException {
+            return send("POST", "/api/v1/reservations", "{\"team\":\"research\",\"chip\":\"h800\",\"quantity\":1,"
+                    + "\"from\":\"2027-09-01\",\"to\":\"2027-09-08\",\"jobId\":\"" + JOB + i + "\"}", null);
+        }
+
+        private HttpResponse<String> send(String method, String path, String body, String key) throws IOException, InterruptedException {
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + LocalSuite.INVENTORY_PORT + path))
+                    .timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            if (key != null) {
+                request.header("Idempotency-Key", key);
+            }
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        /** 2xx: done; 503: the outage, try again; anything else is recorded as an error and counts as done. */
+        private boolean succeeded(HttpResponse<String> r) {
+            if (r.statusCode() / 100 == 2) {
+                return true;
+            }
+            if (r.statusCode() == 503) {
+                unavailable.incrementAndGet();
+                return false;
+            }
+            errors.add(r.request().method() + " " + r.uri().getPath() + " -> " + r.statusCode() + " " + r.body());
+            return true;
+        }
+
+        private List<String> reservedJobsOrNull() throws IOException, InterruptedException {
+            HttpResponse<String> r = send("GET", "/api/v1/reservations?team=research&chip=h800", null, null);
+            if (r.statusCode() != 200) {
+                if (r.statusCode() == 503) {
+                    unavailable.incrementAndGet();
+                }
+                return null;
+            }
+            List<String> jobs = new ArrayList<>();
+            LocalSuite.JSON.readTree(r.body()).forEach(v -> {
+                if (v.path("jobId").asText().startsWith(JOB)) {
+                    jobs.add(v.path("jobId").asText());
+                }
+            });
+            return jobs;
+        }
+
+        List<String> reservedJobs() throws IOException, InterruptedException {
+            List<String> jobs = reservedJobsOrNull();
+            assertThat(jobs).as("reservations readable").isNotNull();
+            return jobs;
+        }
+    }
+
+    private static final java.net.http.HttpClient CLIENT = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(3)).build();
 
     private static void assertProblem(java.net.http.HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.uri() + " " + response.body()).isEqualTo(status);

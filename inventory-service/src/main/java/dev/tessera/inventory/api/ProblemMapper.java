@@ -119,6 +119,9 @@ public class ProblemMapper {
         if (sql != null && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
             return respond(ApiException.conflict("concurrent-change", "the change collided with another; retry").toProblem());
         }
+        if (databaseUnavailable(e)) {
+            return unavailable(e);
+        }
         if (e.getMessage() != null && e.getMessage().contains("acquisition timeout")) {
             // Every database connection is busy: the client may retry shortly.
             Problem p = new Problem(Problem.TYPE_BASE + "busy", "Service busy", 503,
@@ -139,9 +142,40 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        // A failed commit or rollback reaches here wrapped in transaction exceptions rather than as a PersistenceException.
+        if (databaseUnavailable(e)) {
+            return unavailable(e);
+        }
         LOG.error("unexpected failure", e);
         return respond(new Problem(Problem.TYPE_BASE + "internal", "Internal error", 500,
                 "the request could not be completed", null));
+    }
+
+    /**
+     * The database cannot be reached or went away mid-request (SQLState class 08, or PostgreSQL shutting down:
+     * 57P01-57P03). The client may retry: the transaction was rolled back, or, when the connection broke during
+     * the commit itself, its outcome is unknown to the service too, which is what a receipt's Idempotency-Key
+     * is for: retried with its key, it counts once either way.
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P0"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static Response unavailable(Throwable e) {
+        SQLException sql = sqlCause(e);
+        LOG.warnf("database unavailable, answering 503: %s", sql == null ? e.getMessage() : sql.getMessage());
+        Problem p = new Problem(Problem.TYPE_BASE + "database-unavailable", "Service unavailable", 503,
+                "the database is unavailable; retry shortly", null);
+        return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", "2").entity(p).build();
     }
 
     private static Response respond(Problem p) {

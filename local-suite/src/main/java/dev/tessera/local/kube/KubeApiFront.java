@@ -306,6 +306,13 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
 
     private MockResponse update(RecordedRequest request, ResourcePath target) {
         String body = request.getBody().readUtf8();
+        if (target.isStatus()) {
+            // The mock checks the resourceVersion of a PUT on the object only; the API server checks it on /status too.
+            Optional<MockResponse> conflict = staleStatusWrite(parse(body), target);
+            if (conflict.isPresent()) {
+                return conflict.get();
+            }
+        }
         Optional<CrdSchemaValidator> validator = target.isStatus() ? Optional.empty() : validatorOf(target);
         if (validator.isPresent()) {
             JsonNode object = parse(body);
@@ -318,6 +325,25 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             body = validator.get().withDefaults(object).toString();
         }
         return withNotFoundStatus(super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), null, body)), target);
+    }
+
+    /** 409 Conflict, as the API server answers, for a status write carrying a resourceVersion that is no longer current. */
+    private Optional<MockResponse> staleStatusWrite(JsonNode object, ResourcePath target) {
+        String sent = object.path("metadata").path("resourceVersion").asText("");
+        if (sent.isEmpty()) {
+            return Optional.empty();
+        }
+        MockResponse current = super.handleGet(target.objectPath());
+        if (current.code() != 200) {
+            return Optional.empty();
+        }
+        String stored = parse(current).path("metadata").path("resourceVersion").asText("");
+        if (stored.equals(sent)) {
+            return Optional.empty();
+        }
+        String kind = target.plural() + (target.group() == null || target.group().isEmpty() ? "" : "." + target.group());
+        return Optional.of(status(409, "Conflict", "Operation cannot be fulfilled on " + kind + " \"" + target.name()
+                + "\": the object has been modified; please apply your changes to the latest version and try again", null));
     }
 
     private MockResponse patch(RecordedRequest request, ResourcePath target) {

@@ -194,6 +194,31 @@ class LocalKubeApiTest {
     }
 
     @Test
+    void aStatusWriteWithAStaleResourceVersionIsRefusedWith409AndLosesNoConcurrentChange() {
+        var jobs = api.client().genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob").inNamespace("default");
+        jobs.resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob").withNewMetadata().withName("versioned").endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("shards", 2, "chipsPerShard", 8))).build()).create();
+        GenericKubernetesResource stale = jobs.withName("versioned").get();
+        jobs.withName("versioned").edit(j -> {
+            j.getMetadata().setLabels(Map.of("team", "vision"));
+            return j;
+        });
+        stale.setAdditionalProperty("status", Map.of("phase", "Running"));
+        assertThatThrownBy(() -> jobs.resource(stale).updateStatus())
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
+
+        GenericKubernetesResource fresh = jobs.withName("versioned").get();
+        fresh.setAdditionalProperty("status", Map.of("phase", "Running"));
+        jobs.resource(fresh).updateStatus();
+        GenericKubernetesResource stored = jobs.withName("versioned").get();
+        assertThat(stored.getMetadata().getLabels()).containsEntry("team", "vision");
+        assertThat(stored.getAdditionalProperties().get("status")).isEqualTo(Map.of("phase", "Running"));
+        jobs.withName("versioned").delete();
+    }
+
+    @Test
     void theFabric8ClientGetsValidationErrorsToo() {
         var jobs = api.client().genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob").inNamespace("default");
         assertThatThrownBy(() -> jobs.resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()

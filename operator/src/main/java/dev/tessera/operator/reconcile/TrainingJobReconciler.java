@@ -293,16 +293,30 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
             }
         }
         Set<String> avoid = new TreeSet<>();
+        List<Pod> newlyFailed = new ArrayList<>();
         for (Pod pod : failed) {
             if (countedFailures.add(pod.getMetadata().getUid())) {
+                newlyFailed.add(pod);
                 String pool = label(pod, WorkerPods.LABEL_POOL);
                 status.setRestarts((status.getRestarts() == null ? 0 : status.getRestarts()) + 1);
                 status.getPoolFailures().merge(pool, 1, Integer::sum);
-                events.warning(job, Reasons.WORKER_RESTARTING, "worker " + pod.getMetadata().getName() + " failed on pool "
-                        + pool + " (" + failureMessage(pod) + ")");
             }
-            delete(client, pod);
         }
+        if (!newlyFailed.isEmpty()) {
+            // The count is stored before the failed Pods are deleted: if the write fails (a conflicting change
+            // answers 409), the Pods are still there for the retry to count, so no restart is ever lost.
+            try {
+                before = persist(job, before);
+            } catch (RuntimeException e) {
+                newlyFailed.forEach(p -> countedFailures.remove(p.getMetadata().getUid()));
+                throw e;
+            }
+            for (Pod pod : newlyFailed) {
+                events.warning(job, Reasons.WORKER_RESTARTING, "worker " + pod.getMetadata().getName() + " failed on pool "
+                        + label(pod, WorkerPods.LABEL_POOL) + " (" + failureMessage(pod) + ")");
+            }
+        }
+        failed.forEach(pod -> delete(client, pod));
         int restarts = status.getRestarts() == null ? 0 : status.getRestarts();
         if (restarts > job.getSpec().getFailurePolicy().getMaxRestarts()) {
             return fail(job, before, status, client, pods, Reasons.RESTARTS_EXHAUSTED, "worker restarts (" + restarts
@@ -493,8 +507,18 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         if (!Objects.equals(Serialization.asJson(before), Serialization.asJson(wanted))) {
             // One PUT guarded by the resourceVersion read at the start: a concurrent change answers 409 and the
             // reconcile is retried from the stored job, so no update is lost.
-            TrainingJob stored = kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
-                    .resource(job).updateStatus();
+            TrainingJob stored;
+            try {
+                stored = kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
+                        .resource(job).updateStatus();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 409) {
+                    metrics.counter("tessera.status.conflicts").increment();
+                    LOG.debugf("%s/%s: status write met a concurrent change (409); retrying from the stored job",
+                            job.getMetadata().getNamespace(), job.getMetadata().getName());
+                }
+                throw e;
+            }
             job.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
             lastWritten.put(job.getMetadata().getUid(), stored.getMetadata().getResourceVersion());
         }

@@ -40,6 +40,8 @@ public class FakeScheduler {
     /** Jobs that lost their chips to preemption find no room afterwards. */
     final Set<String> evicted = ConcurrentHashMap.newKeySet();
     volatile JsonNode pools = JSON.createArrayNode();
+    /** Run while a placement request of the job with this name is in hand, before it is answered. */
+    final Map<String, Runnable> whilePlacing = new ConcurrentHashMap<>();
 
     public FakeScheduler(int port) {
         this.port = port;
@@ -90,6 +92,10 @@ public class FakeScheduler {
                 send(ex, 200, JSON.createObjectNode().put("state", "Synced"));
             } else if (path.equals("/placements") && method.equals("POST")) {
                 placeCalls.incrementAndGet();
+                Runnable hook = body.hasNonNull("name") ? whilePlacing.get(body.get("name").asText()) : null;
+                if (hook != null) {
+                    hook.run();
+                }
                 if (unsynced) {
                     unsyncedProblem(ex);
                     return;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import jakarta.inject.Inject;
@@ -27,8 +29,13 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
@@ -43,6 +50,12 @@ class TrainingJobOperatorTest {
 
     @Inject
     KubernetesClient client;
+
+    @Inject
+    MeterRegistry registry;
+
+    @KubernetesTestServer
+    KubernetesServer apiServer;
 
     FakeScheduler scheduler() {
         return FakeSchedulerResource.scheduler;
@@ -257,6 +270,71 @@ class TrainingJobOperatorTest {
         assertThat(get("flaky").getStatus().getPoolFailures()).containsEntry("h800-a", 1);
         setPhase("flaky", "Running");
         eventually("running again", () -> get("flaky").getStatus().getPhase() == Phase.Running);
+    }
+
+    double statusConflicts() {
+        Counter c = registry.find("tessera.status.conflicts").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Test
+    void aStatusWriteThatMeetsAConcurrentChangeIsRetriedWithoutLosingTheRestart() {
+        TrainingJob tj = job("contested", 1, 8, List.of("h800"));
+        tj.getSpec().getFailurePolicy().setMaxRestarts(3);
+        tj.getSpec().getFailurePolicy().setAvoidPoolAfter(5);
+        create(tj);
+        eventually("worker", () -> workers("contested").size() == 1);
+        setPhase("contested", "Running");
+        eventually("running", () -> get("contested").getStatus().getPhase() == Phase.Running);
+        String firstUid = workers("contested").get(0).getMetadata().getUid();
+        double conflictsBefore = statusConflicts();
+        AtomicInteger edits = new AtomicInteger();
+
+        // Another client relabels the job while the reconciler is between reading it and writing its status (the
+        // scheduler call sits between the two), until a status write has met the change. A real API server answers
+        // the stale write 409; the mock checks resourceVersions on the main resource only, not on /status, so the
+        // same answer is queued for the next status write of this job.
+        KubernetesClient other = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+        String statusPath = "/apis/tessera.dev/v1alpha1/namespaces/" + NS + "/trainingjobs/contested/status";
+        scheduler().whilePlacing.put("contested", () -> {
+            Pod worker = other.pods().inNamespace(NS).withName("contested-s0-w0").get();
+            if (statusConflicts() > conflictsBefore || edits.get() >= 10 || worker == null || worker.getStatus() == null
+                    || !"Failed".equals(worker.getStatus().getPhase())) {
+                return;
+            }
+            other.resources(TrainingJob.class).inNamespace(NS).withName("contested").edit(t -> {
+                Map<String, String> labels = new HashMap<>(t.getMetadata().getLabels() == null ? Map.of() : t.getMetadata().getLabels());
+                labels.put("team.example/touched", Integer.toString(edits.incrementAndGet()));
+                t.getMetadata().setLabels(labels);
+                return t;
+            });
+            apiServer.expect().put().withPath(statusPath).andReturn(409, Map.of("apiVersion", "v1", "kind", "Status",
+                    "status", "Failure", "reason", "Conflict", "code", 409,
+                    "message", "Operation cannot be fulfilled on trainingjobs.tessera.dev \"contested\": the object has been modified"))
+                    .once();
+        });
+        try {
+            setPhase("contested", "Failed");
+            eventually("a status write met the concurrent change", () -> statusConflicts() > conflictsBefore);
+            eventually("worker recreated", () -> workers("contested").size() == 1
+                    && !workers("contested").get(0).getMetadata().getUid().equals(firstUid));
+        } finally {
+            scheduler().whilePlacing.remove("contested");
+            other.close();
+        }
+        setPhase("contested", "Running");
+        eventually("running again", () -> get("contested").getStatus().getPhase() == Phase.Running);
+
+        TrainingJob done = get("contested");
+        assertThat(edits.get()).as("concurrent changes made").isPositive();
+        assertThat(done.getMetadata().getLabels()).as("the other client's change is kept").containsKey("team.example/touched");
+        assertThat(done.getStatus().getRestarts()).as("the failure counted once, not lost").isEqualTo(1);
+        assertThat(done.getStatus().getPoolFailures()).containsEntry("h800-a", 1);
+        assertThat(done.getStatus().getObservedGeneration()).isEqualTo(done.getMetadata().getGeneration());
+        assertThat(done.getStatus().getShardsRunning()).isEqualTo(1);
+        assertThat(conditionIs("contested", Conditions.PLACED, "True", "Placed")).isTrue();
+        assertThat(condition("contested", Conditions.RUNNING).getStatus()).isEqualTo("True");
+        assertThat(workers("contested")).hasSize(1);
     }
 
     @Test

@@ -322,12 +322,24 @@ class SchedulerApiTest {
         availability.refresh();
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'scheduler' }.data.inventory", equalTo("degraded"));
+        // the dependency itself shows DOWN where monitoring looks, without taking the scheduler out of service
+        given().get("/q/health/well").then().statusCode(503)
+                .body("checks.find { it.name == 'inventory' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'inventory' }.data.serving", equalTo("last known quotas and deliveries"));
+        given().get("/q/health").then().statusCode(503).body("checks.find { it.name == 'inventory' }.status", equalTo("DOWN"));
         // a borrower fills the a100 pool; the owner's quota, last read before inventory went down, still reclaims it
         post(job("borrower", 5, 5, ", \"queue\": \"guests\", \"allowedChips\": [\"a100\"]").replace("\"queue\": \"llm-core\", ", ""))
                 .then().statusCode(201).body("explanation", hasItem(containsString("Inventory is unreachable")));
         post(job("owner", 1, 1, ", \"queue\": \"owners\", \"allowedChips\": [\"a100\"]").replace("\"queue\": \"llm-core\", ", "")
                 .replace("\"priority\": 10", "\"priority\": 0"))
                 .then().statusCode(201).body("preempted", equalTo(List.of("borrower")));
+
+        // inventory back: the next poll clears the degradation by itself
+        InventoryStub.down = false;
+        availability.refresh();
+        given().get("/q/health/well").then().statusCode(200).body("checks.find { it.name == 'inventory' }.status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'scheduler' }.data.inventory", equalTo("ok"));
     }
 
     @Test
