@@ -333,7 +333,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         if (sent.isEmpty()) {
             return Optional.empty();
         }
-        MockResponse current = super.handleGet(target.objectPath());
+        MockResponse current = handleGet(target.objectPath());
         if (current.code() != 200) {
             return Optional.empty();
         }
