@@ -305,6 +305,21 @@ class LocalSuiteTest {
         assertThat(planner).isEqualTo(400);
     }
 
+    @Test
+    @Order(12)
+    void theOperatorLoadBenchmarkPlacesEveryJobItAppliesAndReportsItsFigures() throws Exception {
+        java.nio.file.Path json = suite.home.resolve("load.json");
+        LocalSuite.Run run = suite.script("load", "--jobs", "24", "--threads", "4", "--timeout", "120", "--json", json.toString());
+        assertThat(run.exit()).as(run.all()).isZero();
+        JsonNode figures = LocalSuite.JSON.readTree(json.toFile());
+        assertThat(figures.path("placed").asInt()).isEqualTo(24);
+        assertThat(figures.path("allPlacedSeconds").isNumber()).as(figures.toString()).isTrue();
+        assertThat(figures.path("placedLatencyP50Millis").asDouble())
+                .isPositive().isLessThanOrEqualTo(figures.path("placedLatencyP99Millis").asDouble());
+        // it removes what it added
+        assertThat(suite.kubeGet("/apis/tessera.dev/v1alpha1/namespaces/tessera-load/trainingjobs").path("items")).isEmpty();
+    }
+
     // ---- faults
 
     @Test

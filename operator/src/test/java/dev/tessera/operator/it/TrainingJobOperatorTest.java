@@ -173,9 +173,10 @@ class TrainingJobOperatorTest {
         create(job("bad-chip", 1, 8, List.of("x999")));
         eventually("InvalidSpec", () -> conditionIs("bad-chip", Conditions.PLACED, "False", "InvalidSpec"));
         assertThat(condition("bad-chip", Conditions.PLACED).getMessage()).contains("unknown chip model 'x999'");
-        assertThat(client.v1().events().inNamespace(NS).list().getItems())
+        // events are sent in the background
+        eventually("an InvalidSpec warning event", () -> client.v1().events().inNamespace(NS).list().getItems().stream()
                 .anyMatch(e -> "Warning".equals(e.getType()) && "InvalidSpec".equals(e.getReason())
-                        && "bad-chip".equals(e.getInvolvedObject().getName()));
+                        && "bad-chip".equals(e.getInvolvedObject().getName())));
         String uid = get("bad-chip").getMetadata().getUid();
         assertThat(scheduler().placements).doesNotContainKey(uid);
         assertThat(workers("bad-chip")).isEmpty();
