@@ -155,6 +155,26 @@ final class LocalSuite {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A JSON merge patch straight to the embedded Kubernetes API; answers the status code. */
+    int kubeMergePatch(String path, String patch) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + KUBE_PORT + path))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(patch)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    /** A counter of the operator's Prometheus metrics; 0 while it has never counted. */
+    double operatorCounter(String name) throws IOException, InterruptedException {
+        String metrics = call(OPERATOR_PORT, "GET", "/q/metrics", null, null).body();
+        double total = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return total;
+    }
+
     long pidOf(String part) throws IOException {
         Path file = home.resolve(part + ".pid");
         return Files.exists(file) ? Long.parseLong(Files.readString(file).trim()) : -1;

@@ -323,6 +323,39 @@ class LocalSuiteTest {
     // ---- faults
 
     @Test
+    @Order(13)
+    void statusWritesThatMeetAConcurrentChangeAreRetriedAndNeitherChangeIsLost() throws Exception {
+        String conflicts = "tessera_status_conflicts_total";
+        double before = suite.operatorCounter(conflicts);
+        String name = "fault-conflicts";
+        int shards = 8;
+        suite.apply(trainingJob(name, shards, 8, "h800, ascend-910b"));
+        String path = "/apis/tessera.dev/v1alpha1/namespaces/default/trainingjobs/" + name;
+        // another client relabels the job as fast as it can while the operator places and starts it,
+        // so the operator's status writes (guarded by the resourceVersion it read) meet 409s
+        int bumps = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int after = -1;
+        while (System.nanoTime() < deadline && (after < 0 || bumps < after + 20)) {
+            int code = suite.kubeMergePatch(path, "{\"metadata\":{\"labels\":{\"e2e.tessera.dev/bump\":\"" + (bumps + 1) + "\"}}}");
+            assertThat(code).as("relabel " + (bumps + 1)).isEqualTo(200);
+            bumps++;
+            if (after < 0 && bumps % 10 == 0 && suite.operatorCounter(conflicts) > before) {
+                after = bumps;
+            }
+        }
+        assertThat(suite.operatorCounter(conflicts)).as("the operator's status writes met a 409").isGreaterThan(before);
+
+        JsonNode running = await(name + " Running after the conflicts", SETTLE, () -> jobInPhase(name, "Running"));
+        assertThat(running.path("status").path("shardsRunning").asInt()).isEqualTo(shards);
+        assertThat(running.path("metadata").path("labels").path("e2e.tessera.dev/bump").asText())
+                .as("the other client's last change survives").isEqualTo(String.valueOf(bumps));
+        assertThat(assertExactlyTheWorkersOfItsPlacement(name)).hasSize(shards);
+        assertNoChipGivenTwice();
+        deleteAndWait(name);
+    }
+
+    @Test
     @Order(8)
     void withInventoryDownJobsArePlacedFromTheLastKnownQuotasAndTheSchedulerSaysDegraded() throws Exception {
         long inventory = suite.pidOf("inventory");
