@@ -80,11 +80,13 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     private final Map<String, Integer> unavailableStreak = new ConcurrentHashMap<>();
     /** The resourceVersion of each job's last status write by this reconciler. */
     private final Map<String, String> lastWritten = new ConcurrentHashMap<>();
+    private final PlacementFirst placementFirst;
 
     @Inject
     public TrainingJobReconciler(KubernetesClient kubernetes, SchedulerClient scheduler, LedgerSync ledgerSync, JobEvents events,
             JobMetrics jobMetrics, MeterRegistry metrics,
-            @ConfigProperty(name = "tessera.operator.pending-retry", defaultValue = "10s") Duration pendingRetry) {
+            @ConfigProperty(name = "tessera.operator.pending-retry", defaultValue = "10s") Duration pendingRetry,
+            @ConfigProperty(name = "tessera.operator.worker-start-deferral", defaultValue = "10s") Duration workerStartDeferral) {
         this.kubernetes = kubernetes;
         this.scheduler = scheduler;
         this.ledgerSync = ledgerSync;
@@ -93,6 +95,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         this.metrics = metrics;
         this.pendingRetry = pendingRetry;
         this.clock = Clock.systemUTC();
+        this.placementFirst = new PlacementFirst(workerStartDeferral, clock);
     }
 
     @Override
@@ -107,7 +110,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
                 .withComparableResourceVersion(false)
                 .withLabelSelector(WorkerPods.LABEL_MANAGED_BY + "=" + WorkerPods.MANAGED_BY)
                 .build();
-        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context));
+        placementFirst.watch(() -> context.getPrimaryCache().list());
+        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context), placementFirst);
     }
 
     @Override
@@ -274,7 +278,15 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         }
 
         // The placement is on record before any worker starts, so a restarted scheduler can be re-told it.
+        if (pods.isEmpty()) {
+            summarize(job, status, 0);
+        }
         before = persist(job, before);
+        if (pods.isEmpty() && placementFirst.deferWorkers(job)) {
+            // Other new jobs wait for their first decision: they are placed before this job's workers start.
+            metrics.counter("tessera.workers.deferred").increment();
+            return finish(job, before, null);
+        }
 
         // 5. Workers and the rendezvous Service.
         ensureService(client, job, context);
@@ -606,6 +618,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
                 .withLabel(WorkerPods.LABEL_JOB_UID, job.getMetadata().getUid()).delete();
         jobMetrics.forget(job.getMetadata().getUid());
+        placementFirst.forget(io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(job));
         lastWritten.remove(job.getMetadata().getUid());
         return DeleteControl.defaultDelete();
     }
