@@ -352,7 +352,8 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         boolean apply = contentType.contains("apply-patch");
         JsonNode patch;
         if (apply) {
-            patch = parseYaml(body);
+            // apply patches are YAML, but clients (the fabric8 client, JOSDK) send JSON, which parses far faster
+            patch = parse(body);
         } else if (contentType.contains("strategic-merge-patch")) {
             // strategic merge without the schema's merge keys: lists are replaced, directives dropped
             patch = withoutDirectives(parse(body));

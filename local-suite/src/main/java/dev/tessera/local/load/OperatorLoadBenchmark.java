@@ -74,16 +74,17 @@ public final class OperatorLoadBenchmark {
 
             Map<String, Long> applied = new ConcurrentHashMap<>();
             Map<String, Long> placed = new ConcurrentHashMap<>();
+            Map<String, Long> picked = new ConcurrentHashMap<>();
             SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(TRAINING_JOBS)
                     .inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
                         @Override
                         public void onAdd(GenericKubernetesResource r) {
-                            observe(r, placed);
+                            observe(r, placed, picked);
                         }
 
                         @Override
                         public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource r) {
-                            observe(r, placed);
+                            observe(r, placed, picked);
                         }
 
                         @Override
@@ -116,6 +117,9 @@ public final class OperatorLoadBenchmark {
             List<Double> latencies = new ArrayList<>();
             placed.forEach((name, t) -> latencies.add((t - applied.get(name)) / 1e6));
             Collections.sort(latencies);
+            List<Double> pickup = new ArrayList<>();
+            picked.forEach((name, t) -> pickup.add((t - applied.get(name)) / 1e6));
+            Collections.sort(pickup);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("jobs", jobs);
             result.put("placed", placed.size());
@@ -123,6 +127,8 @@ public final class OperatorLoadBenchmark {
             result.put("allPlacedSeconds", placed.size() == jobs ? (end - start) / 1e9 : null);
             result.put("placedLatencyP50Millis", percentile(latencies, 50));
             result.put("placedLatencyP99Millis", percentile(latencies, 99));
+            result.put("finalizerLatencyP50Millis", percentile(pickup, 50));
+            result.put("finalizerLatencyP99Millis", percentile(pickup, 99));
             result.put("placedLatencyMaxMillis", latencies.isEmpty() ? null : latencies.get(latencies.size() - 1));
             System.out.printf(Locale.ROOT, "%-28s %d of %d%n", "placed", placed.size(), jobs);
             System.out.printf(Locale.ROOT, "%-28s %.2f s%n", "all applied after", (appliedAll - start) / 1e9);
@@ -131,6 +137,8 @@ public final class OperatorLoadBenchmark {
             System.out.printf(Locale.ROOT, "%-28s p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", "apply -> Placed",
                     percentile(latencies, 50), percentile(latencies, 99),
                     latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1));
+            System.out.printf(Locale.ROOT, "%-28s p50 %.0f ms, p99 %.0f ms%n", "apply -> operator's finalizer",
+                    percentile(pickup, 50), percentile(pickup, 99));
             if (opts.containsKey("json")) {
                 Files.writeString(Path.of(opts.get("json")), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
             }
@@ -139,8 +147,11 @@ public final class OperatorLoadBenchmark {
         }
     }
 
-    static void observe(GenericKubernetesResource r, Map<String, Long> placed) {
+    static void observe(GenericKubernetesResource r, Map<String, Long> placed, Map<String, Long> picked) {
         long now = System.nanoTime();
+        if (r.getMetadata().getFinalizers() != null && !r.getMetadata().getFinalizers().isEmpty()) {
+            picked.putIfAbsent(r.getMetadata().getName(), now);
+        }
         JsonNode status = JSON.valueToTree(r.getAdditionalProperties().get("status"));
         if (status == null || !status.has("conditions")) {
             return;
