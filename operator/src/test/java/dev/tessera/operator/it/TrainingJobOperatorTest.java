@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.Counter;
@@ -114,6 +115,26 @@ class TrainingJobOperatorTest {
 
     TrainingJob get(String name) {
         return client.resources(TrainingJob.class).inNamespace(NS).withName(name).get();
+    }
+
+    /**
+     * Changes a job's spec as a user would: an edit guarded by the resourceVersion read, tried again when
+     * the operator's status write came in between (409).
+     */
+    void editSpec(String name, java.util.function.Consumer<TrainingJobSpec> change) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                client.resources(TrainingJob.class).inNamespace(NS).withName(name).edit(t -> {
+                    change.accept(t.getSpec());
+                    return t;
+                });
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     List<Pod> workers(String name) {
@@ -377,19 +398,13 @@ class TrainingJobOperatorTest {
         create(job("pausable", 1, 8, List.of("h800")));
         eventually("worker", () -> workers("pausable").size() == 1);
         String uid = get("pausable").getMetadata().getUid();
-        client.resources(TrainingJob.class).inNamespace(NS).withName("pausable").edit(t -> {
-            t.getSpec().setSuspend(true);
-            return t;
-        });
+        editSpec("pausable", spec -> spec.setSuspend(true));
         eventually("Suspended", () -> get("pausable").getStatus().getPhase() == Phase.Suspended);
         eventually("workers gone", () -> workers("pausable").isEmpty());
         assertThat(scheduler().placements).doesNotContainKey(uid);
         assertThat(conditionIs("pausable", Conditions.SUSPENDED, "True", "Suspended")).isTrue();
 
-        client.resources(TrainingJob.class).inNamespace(NS).withName("pausable").edit(t -> {
-            t.getSpec().setSuspend(false);
-            return t;
-        });
+        editSpec("pausable", spec -> spec.setSuspend(false));
         eventually("placed again", () -> workers("pausable").size() == 1);
         assertThat(scheduler().placements).containsKey(uid);
         assertThat(conditionIs("pausable", Conditions.SUSPENDED, "False", "Resumed")).isTrue();
@@ -399,10 +414,7 @@ class TrainingJobOperatorTest {
     void aSpecChangeThatAltersThePlacementPlacesAgain() {
         create(job("growing", 1, 8, List.of("h800")));
         eventually("1 worker", () -> workers("growing").size() == 1);
-        client.resources(TrainingJob.class).inNamespace(NS).withName("growing").edit(t -> {
-            t.getSpec().setShards(2);
-            return t;
-        });
+        editSpec("growing", spec -> spec.setShards(2));
         eventually("2 workers", () -> workers("growing").size() == 2);
         eventually("status shows 2 shards", () -> get("growing").getStatus().getPlacement().getShards().size() == 2
                 && get("growing").getStatus().getObservedGeneration().equals(get("growing").getMetadata().getGeneration()));
@@ -416,7 +428,7 @@ class TrainingJobOperatorTest {
         create(job("short-lived", 1, 8, List.of("h800")));
         eventually("worker", () -> workers("short-lived").size() == 1);
         TrainingJob tj = get("short-lived");
-        assertThat(tj.getMetadata().getFinalizers()).isNotEmpty();
+        assertThat(tj.getMetadata().getFinalizers()).containsExactly("trainingjobs.tessera.dev/finalizer");
         String uid = tj.getMetadata().getUid();
         client.resource(tj).delete();
         eventually("job gone", () -> get("short-lived") == null);
