@@ -318,11 +318,13 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             JsonNode object = parse(body);
             MockResponse current = handleGet(target.objectPath());
             JsonNode old = current.code() == 200 ? parse(current) : null;
-            Optional<MockResponse> refused = refuse(validator.get(), object, old, target);
-            if (refused.isPresent()) {
-                return refused.get();
+            if (!onlyMetadataChanged(object, old)) {
+                Optional<MockResponse> refused = refuse(validator.get(), object, old, target);
+                if (refused.isPresent()) {
+                    return refused.get();
+                }
+                body = validator.get().withDefaults(object).toString();
             }
-            body = validator.get().withDefaults(object).toString();
         }
         return withNotFoundStatus(super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), null, body)), target);
     }
@@ -391,7 +393,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         if (patched.path("metadata").path("resourceVersion").isMissingNode() && old.path("metadata").has("resourceVersion")) {
             ((ObjectNode) patched.path("metadata")).set("resourceVersion", old.path("metadata").get("resourceVersion"));
         }
-        if (validator.isPresent()) {
+        if (validator.isPresent() && !onlyMetadataChanged(patched, old)) {
             Optional<MockResponse> refused = refuse(validator.get(), patched, old, target);
             if (refused.isPresent()) {
                 return refused.get();
@@ -404,6 +406,25 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             response.setBody(patched.toString());
         }
         return response;
+    }
+
+    /**
+     * An update that changes nothing but metadata (a finalizer, a label) leaves the validated, defaulted
+     * rest as stored: it is not validated again, as the API server's validation ratcheting does not
+     * report what an update left unchanged.
+     */
+    static boolean onlyMetadataChanged(JsonNode object, JsonNode old) {
+        if (old == null || !object.isObject() || !old.isObject() || object.size() != old.size()) {
+            return false;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (!f.getKey().equals("metadata") && !f.getValue().equals(old.get(f.getKey()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Optional<MockResponse> refuse(CrdSchemaValidator validator, JsonNode object, JsonNode old, ResourcePath target) {
