@@ -77,7 +77,7 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
         }
         Instant now = clock.instant();
         Instant since = deferred.computeIfAbsent(id, k -> now);
-        if (!now.isBefore(since.plus(maxDeferral)) || undecided(Set.of(id)) == 0) {
+        if (!now.isBefore(since.plus(maxDeferral)) || !anyUndecided(Set.of(id))) {
             deferred.remove(id);
             return false;
         }
@@ -100,7 +100,7 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
             return;
         }
         Instant now = clock.instant();
-        boolean nothingUndecided = undecided(deferred.keySet()) == 0;
+        boolean nothingUndecided = !anyUndecided(deferred.keySet());
         List<ResourceID> due = deferred.entrySet().stream()
                 .filter(e -> nothingUndecided || !now.isBefore(e.getValue().plus(maxDeferral)))
                 .map(Map.Entry::getKey).toList();
@@ -117,10 +117,9 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
         }
     }
 
-    /** Jobs, other than {@code except}, that wait for their first placement decision. */
-    private long undecided(Set<ResourceID> except) {
-        return jobs.get().filter(PlacementFirst::awaitsFirstDecision)
-                .filter(j -> !except.contains(ResourceID.fromResource(j))).count();
+    /** Whether a job other than those in {@code except} waits for its first placement decision; stops at the first. */
+    private boolean anyUndecided(Set<ResourceID> except) {
+        return jobs.get().anyMatch(j -> awaitsFirstDecision(j) && !except.contains(ResourceID.fromResource(j)));
     }
 
     /** Not yet placed nor refused: no {@code Placed} condition, not suspended, not being deleted, not finished. */

@@ -137,9 +137,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
                 return UpdateControl.noUpdate();
             }
             lastWritten.put(job.getMetadata().getUid(), job.getMetadata().getResourceVersion());
-        } else {
-            job = Serialization.clone(cached);
         }
+        // JOSDK hands reconcile its own copy of the cached job, so it is changed here without another clone.
         try {
             UpdateControl<TrainingJob> control = reconcileOrThrow(job, context);
             unavailableStreak.remove(job.getMetadata().getUid());
@@ -500,8 +499,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         TrainingJobStatus status = job.getStatus();
         status.setObservedGeneration(job.getMetadata().getGeneration());
         jobMetrics.record(job.getMetadata().getUid(), status.getPhase());
-        boolean changed = !Objects.equals(Serialization.asJson(before), Serialization.asJson(status));
-        persist(job, before);
+        boolean changed = persist(job, before) != before;
         UpdateControl<TrainingJob> control = UpdateControl.noUpdate();
         LOG.debugf("%s/%s: phase %s, %s, next look %s", job.getMetadata().getNamespace(), job.getMetadata().getName(),
                 status.getPhase(), changed ? "status patched" : "status unchanged",
@@ -510,31 +508,33 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     }
 
     /**
-     * Writes the status when it differs from {@code before} and returns what is now stored. Written here
+     * Writes the status when it differs from {@code before} and returns what is now stored: {@code before}
+     * itself when nothing was written. Written here
      * rather than through UpdateControl: JOSDK then holds further events for the job until its cache shows
      * that exact resource version, which API servers that renumber never deliver.
      */
     private TrainingJobStatus persist(TrainingJob job, TrainingJobStatus before) {
-        TrainingJobStatus wanted = Serialization.clone(job.getStatus());
-        if (!Objects.equals(Serialization.asJson(before), Serialization.asJson(wanted))) {
-            // One PUT guarded by the resourceVersion read at the start: a concurrent change answers 409 and the
-            // reconcile is retried from the stored job, so no update is lost.
-            TrainingJob stored;
-            try {
-                stored = kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
-                        .resource(job).updateStatus();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 409) {
-                    metrics.counter("tessera.status.conflicts").increment();
-                    LOG.debugf("%s/%s: status write met a concurrent change (409); retrying from the stored job",
-                            job.getMetadata().getNamespace(), job.getMetadata().getName());
-                }
-                throw e;
-            }
-            job.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
-            lastWritten.put(job.getMetadata().getUid(), stored.getMetadata().getResourceVersion());
+        String wanted = Serialization.asJson(job.getStatus());
+        if (wanted.equals(Serialization.asJson(before))) {
+            return before;
         }
-        return wanted;
+        // One PUT guarded by the resourceVersion read at the start: a concurrent change answers 409 and the
+        // reconcile is retried from the stored job, so no update is lost.
+        TrainingJob stored;
+        try {
+            stored = kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
+                    .resource(job).updateStatus();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                metrics.counter("tessera.status.conflicts").increment();
+                LOG.debugf("%s/%s: status write met a concurrent change (409); retrying from the stored job",
+                        job.getMetadata().getNamespace(), job.getMetadata().getName());
+            }
+            throw e;
+        }
+        job.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
+        lastWritten.put(job.getMetadata().getUid(), stored.getMetadata().getResourceVersion());
+        return Serialization.unmarshal(wanted, TrainingJobStatus.class);
     }
 
     private static void summarize(TrainingJob job, TrainingJobStatus status, int running) {
