@@ -75,10 +75,12 @@ public final class OperatorLoadBenchmark {
             Map<String, Long> applied = new ConcurrentHashMap<>();
             Map<String, Long> placed = new ConcurrentHashMap<>();
             Map<String, Long> picked = new ConcurrentHashMap<>();
+            Map<String, Long> seen = new ConcurrentHashMap<>();
             SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(TRAINING_JOBS)
                     .inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
                         @Override
                         public void onAdd(GenericKubernetesResource r) {
+                            seen.putIfAbsent(r.getMetadata().getName(), System.nanoTime());
                             observe(r, placed, picked);
                         }
 
@@ -117,6 +119,9 @@ public final class OperatorLoadBenchmark {
             List<Double> latencies = new ArrayList<>();
             placed.forEach((name, t) -> latencies.add((t - applied.get(name)) / 1e6));
             Collections.sort(latencies);
+            List<Double> watched = new ArrayList<>();
+            seen.forEach((name, t) -> watched.add((t - applied.get(name)) / 1e6));
+            Collections.sort(watched);
             List<Double> pickup = new ArrayList<>();
             picked.forEach((name, t) -> pickup.add((t - applied.get(name)) / 1e6));
             Collections.sort(pickup);
@@ -127,6 +132,8 @@ public final class OperatorLoadBenchmark {
             result.put("allPlacedSeconds", placed.size() == jobs ? (end - start) / 1e9 : null);
             result.put("placedLatencyP50Millis", percentile(latencies, 50));
             result.put("placedLatencyP99Millis", percentile(latencies, 99));
+            result.put("watchLatencyP50Millis", percentile(watched, 50));
+            result.put("watchLatencyP99Millis", percentile(watched, 99));
             result.put("finalizerLatencyP50Millis", percentile(pickup, 50));
             result.put("finalizerLatencyP99Millis", percentile(pickup, 99));
             result.put("placedLatencyMaxMillis", latencies.isEmpty() ? null : latencies.get(latencies.size() - 1));
@@ -137,6 +144,8 @@ public final class OperatorLoadBenchmark {
             System.out.printf(Locale.ROOT, "%-28s p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", "apply -> Placed",
                     percentile(latencies, 50), percentile(latencies, 99),
                     latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() - 1));
+            System.out.printf(Locale.ROOT, "%-28s p50 %.0f ms, p99 %.0f ms%n", "apply -> watch event",
+                    percentile(watched, 50), percentile(watched, 99));
             System.out.printf(Locale.ROOT, "%-28s p50 %.0f ms, p99 %.0f ms%n", "apply -> operator's finalizer",
                     percentile(pickup, 50), percentile(pickup, 99));
             if (opts.containsKey("json")) {
