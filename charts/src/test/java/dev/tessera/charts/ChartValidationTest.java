@@ -75,7 +75,8 @@ class ChartValidationTest {
                 Arguments.of("a confidence outside the scale", chip("id: h800", "confidence: SURE"), "confidence"),
                 Arguments.of("a chip field the scheduler does not read", chip("id: h800", "confidence: HIGH\n      tflops: 3"), "tflops"),
                 Arguments.of("limits removed", "operator:\n  resources:\n    limits: null\n", "limits"),
-                Arguments.of("an env var without a name", "scheduler:\n  extraEnv:\n    - value: x\n", "name"));
+                Arguments.of("an env var without a name", "scheduler:\n  extraEnv:\n    - value: x\n", "name"),
+                Arguments.of("a deferral the operator cannot read", "operator:\n  workerStartDeferral: ten seconds\n", "workerStartDeferral"));
     }
 
     @ParameterizedTest(name = "{0}")

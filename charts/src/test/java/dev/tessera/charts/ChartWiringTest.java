@@ -68,6 +68,7 @@ class ChartWiringTest {
         assertThat(chart.find(Service.class, INVENTORY)).isPresent();
         // the chart owns the CRD; the operator must not install it
         assertThat(env(chart.container(OPERATOR), "QUARKUS_OPERATOR_SDK_CRD_APPLY")).isEqualTo("false");
+        assertThat(env(chart.container(OPERATOR), "TESSERA_OPERATOR_WORKER_START_DEFERRAL")).isEqualTo("10s");
     }
 
     @Test
