@@ -116,15 +116,9 @@ public final class OperatorLoadBenchmark {
             long end = placed.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
             informer.close();
 
-            List<Double> latencies = new ArrayList<>();
-            placed.forEach((name, t) -> latencies.add((t - applied.get(name)) / 1e6));
-            Collections.sort(latencies);
-            List<Double> watched = new ArrayList<>();
-            seen.forEach((name, t) -> watched.add((t - applied.get(name)) / 1e6));
-            Collections.sort(watched);
-            List<Double> pickup = new ArrayList<>();
-            picked.forEach((name, t) -> pickup.add((t - applied.get(name)) / 1e6));
-            Collections.sort(pickup);
+            List<Double> latencies = sinceApplied(placed, applied);
+            List<Double> watched = sinceApplied(seen, applied);
+            List<Double> pickup = sinceApplied(picked, applied);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("jobs", jobs);
             result.put("placed", placed.size());
@@ -154,6 +148,14 @@ public final class OperatorLoadBenchmark {
             cleanUp(client, nodes);
             System.exit(placed.size() == jobs ? 0 : 1);
         }
+    }
+
+    /** Milliseconds from each job's apply to the moment recorded in {@code at}, sorted. */
+    static List<Double> sinceApplied(Map<String, Long> at, Map<String, Long> applied) {
+        List<Double> millis = new ArrayList<>();
+        at.forEach((name, t) -> millis.add((t - applied.get(name)) / 1e6));
+        Collections.sort(millis);
+        return millis;
     }
 
     static void observe(GenericKubernetesResource r, Map<String, Long> placed, Map<String, Long> picked) {

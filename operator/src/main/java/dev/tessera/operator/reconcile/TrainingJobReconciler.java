@@ -50,6 +50,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
@@ -277,11 +278,12 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         }
 
         // The placement is on record before any worker starts, so a restarted scheduler can be re-told it.
-        if (pods.isEmpty()) {
+        boolean noWorkersYet = pods.isEmpty();
+        if (noWorkersYet) {
             summarize(job, status, 0);
         }
         before = persist(job, before);
-        if (pods.isEmpty() && placementFirst.deferWorkers(job)) {
+        if (noWorkersYet && placementFirst.deferWorkers(job)) {
             // Other new jobs wait for their first decision: they are placed before this job's workers start.
             metrics.counter("tessera.workers.deferred").increment();
             return finish(job, before, null);
@@ -509,8 +511,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
 
     /**
      * Writes the status when it differs from {@code before} and returns what is now stored: {@code before}
-     * itself when nothing was written. Written here
-     * rather than through UpdateControl: JOSDK then holds further events for the job until its cache shows
+     * itself when nothing was written. Written here rather than through UpdateControl: JOSDK then holds further events for the job until its cache shows
      * that exact resource version, which API servers that renumber never deliver.
      */
     private TrainingJobStatus persist(TrainingJob job, TrainingJobStatus before) {
@@ -618,7 +619,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
                 .withLabel(WorkerPods.LABEL_JOB_UID, job.getMetadata().getUid()).delete();
         jobMetrics.forget(job.getMetadata().getUid());
-        placementFirst.forget(io.javaoperatorsdk.operator.processing.event.ResourceID.fromResource(job));
+        placementFirst.forget(ResourceID.fromResource(job));
         lastWritten.remove(job.getMetadata().getUid());
         return DeleteControl.defaultDelete();
     }
