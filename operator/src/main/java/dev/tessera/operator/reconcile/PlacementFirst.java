@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -49,6 +51,9 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
     /** Jobs woken by this source, which start their workers on the next reconcile. */
     private final Set<ResourceID> released = ConcurrentHashMap.newKeySet();
     private volatile Supplier<Stream<TrainingJob>> jobs = Stream::empty;
+    private volatile Function<ResourceID, Optional<TrainingJob>> lookup = id -> Optional.empty();
+    /** The undecided job found last: during a burst it is usually still undecided, which spares a scan of all jobs. */
+    private volatile ResourceID lastUndecided;
     private ScheduledExecutorService timer;
 
     public PlacementFirst(Duration maxDeferral, Clock clock) {
@@ -57,9 +62,10 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
         this.clock = clock;
     }
 
-    /** Where the known jobs come from: the controller's cache of TrainingJobs. */
-    void watch(Supplier<Stream<TrainingJob>> jobs) {
+    /** Where the known jobs come from: the controller's cache of TrainingJobs, listed and looked up by id. */
+    void watch(Supplier<Stream<TrainingJob>> jobs, Function<ResourceID, Optional<TrainingJob>> lookup) {
         this.jobs = jobs;
+        this.lookup = lookup;
     }
 
     /**
@@ -119,7 +125,14 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
 
     /** Whether a job other than those in {@code except} waits for its first placement decision; stops at the first. */
     private boolean anyUndecided(Set<ResourceID> except) {
-        return jobs.get().anyMatch(j -> awaitsFirstDecision(j) && !except.contains(ResourceID.fromResource(j)));
+        ResourceID hint = lastUndecided;
+        if (hint != null && !except.contains(hint) && lookup.apply(hint).filter(PlacementFirst::awaitsFirstDecision).isPresent()) {
+            return true;
+        }
+        Optional<ResourceID> found = jobs.get().filter(PlacementFirst::awaitsFirstDecision).map(ResourceID::fromResource)
+                .filter(id -> !except.contains(id)).findFirst();
+        lastUndecided = found.orElse(null);
+        return found.isPresent();
     }
 
     /** Not yet placed nor refused: no {@code Placed} condition, not suspended, not being deleted, not finished. */

@@ -111,7 +111,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
                 .withComparableResourceVersion(false)
                 .withLabelSelector(WorkerPods.LABEL_MANAGED_BY + "=" + WorkerPods.MANAGED_BY)
                 .build();
-        placementFirst.watch(() -> context.getPrimaryCache().list());
+        placementFirst.watch(() -> context.getPrimaryCache().list(), id -> context.getPrimaryCache().get(id));
         return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context), placementFirst);
     }
 
@@ -499,7 +499,6 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
 
     private UpdateControl<TrainingJob> finish(TrainingJob job, TrainingJobStatus before, Duration reschedule) {
         TrainingJobStatus status = job.getStatus();
-        status.setObservedGeneration(job.getMetadata().getGeneration());
         jobMetrics.record(job.getMetadata().getUid(), status.getPhase());
         boolean changed = persist(job, before) != before;
         UpdateControl<TrainingJob> control = UpdateControl.noUpdate();
@@ -515,6 +514,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
      * that exact resource version, which API servers that renumber never deliver.
      */
     private TrainingJobStatus persist(TrainingJob job, TrainingJobStatus before) {
+        // Every write is made from this generation's spec, so the first write of a pass already says so:
+        // setting it later would cost a second write for the same decision.
+        job.getStatus().setObservedGeneration(job.getMetadata().getGeneration());
         String wanted = Serialization.asJson(job.getStatus());
         if (wanted.equals(Serialization.asJson(before))) {
             return before;

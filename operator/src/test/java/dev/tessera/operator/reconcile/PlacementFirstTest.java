@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ class PlacementFirstTest {
     @BeforeEach
     void setUp() {
         gate = new PlacementFirst(Duration.ofSeconds(10), clock);
-        gate.watch(() -> List.copyOf(jobs).stream());
+        gate.watch(() -> List.copyOf(jobs).stream(), PlacementFirstTest.this::lookup);
         gate.setEventHandler(e -> woken.add(e.getRelatedCustomResourceID()));
     }
 
@@ -101,9 +102,25 @@ class PlacementFirstTest {
     }
 
     @Test
+    void whenTheUndecidedJobFoundLastIsGoneOrDecidedTheOthersStillCount() {
+        TrainingJob a = placed("a");
+        jobs.add(a);
+        jobs.add(fresh("b"));
+        assertThat(gate.deferWorkers(a)).isTrue();
+        jobs.remove(1);
+        jobs.add(placed("c"));
+        jobs.add(fresh("d"));
+        gate.tick();
+        assertThat(woken).as("d still awaits its decision").isEmpty();
+        jobs.set(2, placed("d"));
+        gate.tick();
+        assertThat(woken).containsExactly(ResourceID.fromResource(a));
+    }
+
+    @Test
     void aZeroDeferralTurnsPlacementFirstOff() {
         PlacementFirst off = new PlacementFirst(Duration.ZERO, clock);
-        off.watch(() -> List.of(fresh("b")).stream());
+        off.watch(() -> List.of(fresh("b")).stream(), id -> Optional.of(fresh("b")));
         assertThat(off.deferWorkers(placed("a"))).isFalse();
     }
 
@@ -138,6 +155,10 @@ class PlacementFirstTest {
         finished.setStatus(new TrainingJobStatus());
         finished.getStatus().setPhase(Phase.Succeeded);
         assertThat(PlacementFirst.awaitsFirstDecision(finished)).isFalse();
+    }
+
+    private Optional<TrainingJob> lookup(ResourceID id) {
+        return List.copyOf(jobs).stream().filter(j -> ResourceID.fromResource(j).equals(id)).findFirst();
     }
 
     private static TrainingJob fresh(String name) {
