@@ -117,6 +117,28 @@ class RoleMatrixTest {
     }
 
     @Test
+    void bearerChecksGoThroughTheVerifiedTokenCache() {
+        Object inUse = io.quarkus.arc.ClientProxy.unwrap(parser);
+        assertThat(inUse).isInstanceOf(dev.tessera.scheduler.auth.VerifiedTokenCache.class);
+        long before = ((dev.tessera.scheduler.auth.VerifiedTokenCache) inUse).size();
+        String token = "Bearer " + Jwt.issuer(Tokens.ISSUER).subject("cached-" + System.nanoTime())
+                .groups(Set.of(Roles.VIEWER)).expiresIn(3600).sign();
+        for (int i = 0; i < 3; i++) {
+            given().header("Authorization", token).get("/api/v1/pools").then().statusCode(200);
+        }
+        assertThat(((dev.tessera.scheduler.auth.VerifiedTokenCache) inUse).size()).isEqualTo(before + 1);
+        // and a refused token stays refused however often it comes
+        String otherKey = "Bearer " + Jwt.issuer(Tokens.ISSUER).subject("mallory").groups(Set.of(Roles.OPERATOR))
+                .expiresIn(3600).sign(otherKeyPair().getPrivate());
+        for (int i = 0; i < 3; i++) {
+            assertProblem(call(ENDPOINTS.get(1), otherKey), 401, ENDPOINTS.get(1), "forged");
+        }
+    }
+
+    @Inject
+    io.smallrye.jwt.auth.principal.JWTParser parser;
+
+    @Test
     void noTokenOrBadTokenIsUnauthorizedEverywhere() {
         String otherKey = "Bearer " + Jwt.issuer("https://evil.example").subject("mallory").groups(Set.of(Roles.OPERATOR))
                 .sign(otherKeyPair().getPrivate());
