@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +43,9 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
     private final Map<String, CachedValidator> validators = new ConcurrentHashMap<>();
 
     private final Map<String, ParsedCrd> parsedCrds = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong crdWrites = new java.util.concurrent.atomic.AtomicLong();
 
-    private record ParsedCrd(byte[] raw, JsonNode crd) {
+    private record ParsedCrd(JsonNode crd) {
     }
 
     private record CachedValidator(String resourceVersion, CrdSchemaValidator validator) {
@@ -133,6 +133,11 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             return status(404, "NotFound", "the server could not find the requested resource", null);
         }
         ResourcePath target = parsed.get();
+        boolean crdWrite = method != HttpMethod.GET && "apiextensions.k8s.io".equals(target.group())
+                && "customresourcedefinitions".equals(target.plural());
+        if (crdWrite) {
+            forgetCrds();
+        }
         MockResponse response = switch (method) {
             case POST -> create(request, target);
             case PUT -> update(request, target);
@@ -141,6 +146,9 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             case DELETE -> withNotFoundStatus(handleDelete(rawPath), target);
             default -> super.dispatch(request);
         };
+        if (crdWrite) {
+            forgetCrds();
+        }
         if (response.getHeaders().get("Content-Type") == null && response.getWebSocketListener() == null) {
             response.setHeader("Content-Type", "application/json");
         }
@@ -181,18 +189,28 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             return Optional.empty();
         }
         String name = target.plural() + "." + target.group();
+        // A CRD is large and read on every write of its objects: it is parsed once and kept until a write
+        // to the CRDs clears what is kept (every write passes through route). A read that raced such a write
+        // does not keep what it read.
+        ParsedCrd parsed = parsedCrds.get(name);
+        if (parsed != null) {
+            return Optional.of(parsed.crd());
+        }
+        long writes = crdWrites.get();
         MockResponse found = handleGet(CRD_PATH + "/" + name);
         if (found.code() != 200 || found.getBody() == null) {
             return Optional.empty();
         }
-        // a CRD is large and read on every write of its objects: parse it again only when it changed
-        byte[] raw = found.getBody().getBytes();
-        ParsedCrd parsed = parsedCrds.get(name);
-        if (parsed == null || !Arrays.equals(parsed.raw(), raw)) {
-            parsed = new ParsedCrd(raw, parse(new String(raw, java.nio.charset.StandardCharsets.UTF_8)));
-            parsedCrds.put(name, parsed);
+        JsonNode crd = parse(new String(found.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        if (crdWrites.get() == writes) {
+            parsedCrds.put(name, new ParsedCrd(crd));
         }
-        return Optional.of(parsed.crd());
+        return Optional.of(crd);
+    }
+
+    private void forgetCrds() {
+        crdWrites.incrementAndGet();
+        parsedCrds.clear();
     }
 
     private Optional<CrdSchemaValidator> validatorOf(ResourcePath target) {

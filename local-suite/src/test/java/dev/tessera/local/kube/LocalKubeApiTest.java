@@ -231,4 +231,32 @@ class LocalKubeApiTest {
                             .anySatisfy(c -> assertThat(c.getField()).isEqualTo("spec.shards"));
                 });
     }
+
+    @Test
+    void aChangedCrdSchemaGovernsTheNextWrites() {
+        var crdApi = api.client().apiextensions().v1().customResourceDefinitions();
+        var crds = crdApi.withName("trainingjobs.tessera.dev");
+        var jobs = api.client().genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob").inNamespace("default");
+        java.util.function.IntFunction<GenericKubernetesResource> job = shards -> new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob").withNewMetadata().withName("schema-" + shards).endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("shards", shards, "chipsPerShard", 8))).build();
+        jobs.resource(job.apply(6)).create();
+        var original = crds.get();
+        try {
+            var narrower = crds.get();
+            narrower.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("spec")
+                    .getProperties().get("shards").setMaximum(4.0);
+            crdApi.resource(narrower).update();
+            assertThatThrownBy(() -> jobs.resource(job.apply(5)).create())
+                    .isInstanceOf(KubernetesClientException.class)
+                    .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422));
+        } finally {
+            original.getMetadata().setResourceVersion(null);
+            crdApi.resource(original).update();
+            jobs.withName("schema-6").delete();
+        }
+        // and the original schema is back in force
+        jobs.resource(job.apply(5)).create();
+        jobs.withName("schema-5").delete();
+    }
 }
