@@ -90,6 +90,15 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
         return true;
     }
 
+    /**
+     * Whether {@code job} is already held back and still should be: a job reconciled again while it waits
+     * (its own update events arrive late in a burst) then has nothing to do. Never starts a deferral.
+     */
+    public boolean holdsBack(TrainingJob job) {
+        ResourceID id = ResourceID.fromResource(job);
+        return deferred.containsKey(id) && !released.contains(id) && deferWorkers(job);
+    }
+
     /** Forgets a job (deleted, or its workers no longer wanted). */
     public void forget(ResourceID id) {
         deferred.remove(id);

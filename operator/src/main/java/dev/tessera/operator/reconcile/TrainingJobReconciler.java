@@ -226,6 +226,13 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
             releasePlacement(job, status);
         }
 
+        // A job placed a moment ago and still held back by placement first, reconciled again by a late event of its
+        // own: its placement stands, and the scheduler is asked again once its workers may start.
+        if (status.getPlacement() != null && pods.isEmpty() && signature.equals(status.getPlacementSignature())
+                && Conditions.isTrue(status.getConditions(), Conditions.PLACED) && placementFirst.holdsBack(job)) {
+            return finish(job, before, null);
+        }
+
         // 4. Ask the scheduler; the same jobId answers the placement it already holds.
         PlacementResult result;
         try {
@@ -521,23 +528,38 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         if (wanted.equals(Serialization.asJson(before))) {
             return before;
         }
-        // One PUT guarded by the resourceVersion read at the start: a concurrent change answers 409 and the
-        // reconcile is retried from the stored job, so no update is lost.
+        // One PUT guarded by the resourceVersion read at the start: a concurrent change answers 409. When that
+        // change left the status and the spec as this pass found them (a finalizer added, a label), the write is
+        // made again at once on the stored version; otherwise the reconcile is retried from the stored job, so no
+        // update is lost either way.
         TrainingJob stored;
         try {
-            stored = kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
-                    .resource(job).updateStatus();
+            stored = writeStatus(job);
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                metrics.counter("tessera.status.conflicts").increment();
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            metrics.counter("tessera.status.conflicts").increment();
+            TrainingJob current = kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace())
+                    .withName(job.getMetadata().getName()).get();
+            if (current == null || !job.getMetadata().getUid().equals(current.getMetadata().getUid())
+                    || !Objects.equals(job.getMetadata().getGeneration(), current.getMetadata().getGeneration())
+                    || !Serialization.asJson(current.getStatus() == null ? new TrainingJobStatus() : current.getStatus())
+                            .equals(Serialization.asJson(before))) {
                 LOG.debugf("%s/%s: status write met a concurrent change (409); retrying from the stored job",
                         job.getMetadata().getNamespace(), job.getMetadata().getName());
+                throw e;
             }
-            throw e;
+            job.setMetadata(current.getMetadata());
+            stored = writeStatus(job);
         }
         job.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
         lastWritten.put(job.getMetadata().getUid(), stored.getMetadata().getResourceVersion());
         return Serialization.unmarshal(wanted, TrainingJobStatus.class);
+    }
+
+    private TrainingJob writeStatus(TrainingJob job) {
+        return kubernetes.resources(TrainingJob.class).inNamespace(job.getMetadata().getNamespace()).resource(job).updateStatus();
     }
 
     private static void summarize(TrainingJob job, TrainingJobStatus status, int running) {

@@ -118,6 +118,22 @@ class PlacementFirstTest {
     }
 
     @Test
+    void onlyAJobAlreadyHeldBackIsHeldBackOnAnotherReconcile() {
+        TrainingJob a = placed("a");
+        jobs.add(a);
+        jobs.add(fresh("b"));
+        assertThat(gate.holdsBack(a)).as("not deferred yet: holdsBack starts nothing").isFalse();
+        assertThat(gate.deferredCount()).isZero();
+        assertThat(gate.deferWorkers(a)).isTrue();
+        assertThat(gate.holdsBack(a)).as("deferred, b still undecided").isTrue();
+        jobs.set(1, placed("b"));
+        gate.tick();
+        assertThat(woken).containsExactly(ResourceID.fromResource(a));
+        assertThat(gate.holdsBack(a)).as("woken: it goes on to start its workers").isFalse();
+        assertThat(gate.deferWorkers(a)).isFalse();
+    }
+
+    @Test
     void aZeroDeferralTurnsPlacementFirstOff() {
         PlacementFirst off = new PlacementFirst(Duration.ZERO, clock);
         off.watch(() -> List.of(fresh("b")).stream(), id -> Optional.of(fresh("b")));
