@@ -32,13 +32,19 @@ import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
  * job its decision (and its chips in the ledger) quickly, and the workers of all of them start right
  * after; a single job, or one arriving while nothing else waits, starts its workers at once.
  *
- * <p>As an event source it wakes each deferred job again: as soon as no job awaits its first decision,
- * or when the job's deferral runs out.
+ * <p>As an event source it wakes each deferred job again: once no job has awaited its first decision for
+ * {@link #QUIET}, or when the job's deferral runs out.
  */
 public final class PlacementFirst extends AbstractEventSource<PlacementFirst.WorkerStart, TrainingJob> {
     private static final Logger LOG = Logger.getLogger(PlacementFirst.class);
     /** How often deferred jobs are looked at. */
     static final Duration TICK = Duration.ofMillis(100);
+    /**
+     * How long no job may await a decision before the held-back jobs start their workers: in a burst the operator
+     * catches up with the arrivals for a moment now and then, and starting hundreds of workers in such a gap
+     * would hold up the jobs still arriving.
+     */
+    static final Duration QUIET = Duration.ofSeconds(1);
 
     /** What this event source tells the controller: the job may start its workers now. */
     public record WorkerStart(ResourceID job) {
@@ -54,6 +60,8 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
     private volatile Function<ResourceID, Optional<TrainingJob>> lookup = id -> Optional.empty();
     /** The undecided job found last: during a burst it is usually still undecided, which spares a scan of all jobs. */
     private volatile ResourceID lastUndecided;
+    /** When a job was last seen awaiting its first decision. */
+    private volatile Instant undecidedSeen = Instant.MIN;
     private ScheduledExecutorService timer;
 
     public PlacementFirst(Duration maxDeferral, Clock clock) {
@@ -82,8 +90,19 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
             return false;
         }
         Instant now = clock.instant();
-        Instant since = deferred.computeIfAbsent(id, k -> now);
-        if (!now.isBefore(since.plus(maxDeferral)) || !anyUndecided(Set.of(id))) {
+        Instant since = deferred.get(id);
+        if (since != null && !now.isBefore(since.plus(maxDeferral))) {
+            deferred.remove(id);
+            return false;
+        }
+        if (anyUndecided(Set.of(id))) {
+            undecidedSeen = now;
+            deferred.putIfAbsent(id, now);
+            return true;
+        }
+        // Nothing awaits a decision now: a job not held back starts at once; one already held back waits out
+        // the quiet period with the others.
+        if (since == null || !now.isBefore(undecidedSeen.plus(QUIET))) {
             deferred.remove(id);
             return false;
         }
@@ -115,7 +134,10 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
             return;
         }
         Instant now = clock.instant();
-        boolean nothingUndecided = !anyUndecided(deferred.keySet());
+        if (anyUndecided(deferred.keySet())) {
+            undecidedSeen = now;
+        }
+        boolean nothingUndecided = !now.isBefore(undecidedSeen.plus(QUIET));
         List<ResourceID> due = deferred.entrySet().stream()
                 .filter(e -> nothingUndecided || !now.isBefore(e.getValue().plus(maxDeferral)))
                 .map(Map.Entry::getKey).toList();
@@ -128,7 +150,7 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
         }
         if (!due.isEmpty()) {
             LOG.debugf("%d placed jobs start their workers (%s)", due.size(),
-                    nothingUndecided ? "no job awaits placement" : "deferral ran out");
+                    nothingUndecided ? "no job awaited placement for " + QUIET.toMillis() + " ms" : "deferral ran out");
         }
     }
 

@@ -59,6 +59,10 @@ class PlacementFirstTest {
 
         jobs.set(1, placed("b"));
         gate.tick();
+        assertThat(woken).as("all decided only a moment ago").isEmpty();
+        assertThat(gate.deferWorkers(a)).as("held back until the quiet period is over").isTrue();
+        clock.advance(PlacementFirst.QUIET);
+        gate.tick();
         assertThat(woken).containsExactly(ResourceID.fromResource(a));
         assertThat(gate.deferWorkers(a)).as("woken: starts its workers now").isFalse();
         assertThat(gate.deferredCount()).isZero();
@@ -113,6 +117,7 @@ class PlacementFirstTest {
         gate.tick();
         assertThat(woken).as("d still awaits its decision").isEmpty();
         jobs.set(2, placed("d"));
+        clock.advance(PlacementFirst.QUIET);
         gate.tick();
         assertThat(woken).containsExactly(ResourceID.fromResource(a));
     }
@@ -127,10 +132,35 @@ class PlacementFirstTest {
         assertThat(gate.deferWorkers(a)).isTrue();
         assertThat(gate.holdsBack(a)).as("deferred, b still undecided").isTrue();
         jobs.set(1, placed("b"));
+        clock.advance(PlacementFirst.QUIET);
         gate.tick();
         assertThat(woken).containsExactly(ResourceID.fromResource(a));
         assertThat(gate.holdsBack(a)).as("woken: it goes on to start its workers").isFalse();
         assertThat(gate.deferWorkers(a)).isFalse();
+    }
+
+    @Test
+    void aMomentWithoutUndecidedJobsInABurstDoesNotStartTheHeldBackWorkers() {
+        TrainingJob a = placed("a");
+        jobs.add(a);
+        jobs.add(fresh("b"));
+        assertThat(gate.deferWorkers(a)).isTrue();
+        jobs.set(1, placed("b"));
+        clock.advance(Duration.ofMillis(400));
+        gate.tick();
+        jobs.add(fresh("c"));
+        clock.advance(Duration.ofMillis(400));
+        gate.tick();
+        jobs.set(2, placed("c"));
+        clock.advance(Duration.ofMillis(400));
+        gate.tick();
+        assertThat(woken).as("gaps shorter than the quiet period").isEmpty();
+        TrainingJob d = placed("d");
+        jobs.add(d);
+        assertThat(gate.deferWorkers(d)).as("a job placed while nothing waits is not held back").isFalse();
+        clock.advance(PlacementFirst.QUIET);
+        gate.tick();
+        assertThat(woken).containsExactly(ResourceID.fromResource(a));
     }
 
     @Test
