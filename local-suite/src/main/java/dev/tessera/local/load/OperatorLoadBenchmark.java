@@ -22,8 +22,6 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -32,8 +30,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
  * Operator load benchmark on a running local suite: adds a pool big enough for every job, applies N
@@ -76,23 +72,20 @@ public final class OperatorLoadBenchmark {
             Map<String, Long> placed = new ConcurrentHashMap<>();
             Map<String, Long> picked = new ConcurrentHashMap<>();
             Map<String, Long> seen = new ConcurrentHashMap<>();
-            SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(TRAINING_JOBS)
-                    .inNamespace(NAMESPACE).inform(new ResourceEventHandler<>() {
-                        @Override
-                        public void onAdd(GenericKubernetesResource r) {
-                            seen.putIfAbsent(r.getMetadata().getName(), System.nanoTime());
-                            observe(r, placed, picked);
-                        }
-
-                        @Override
-                        public void onUpdate(GenericKubernetesResource o, GenericKubernetesResource r) {
-                            observe(r, placed, picked);
-                        }
-
-                        @Override
-                        public void onDelete(GenericKubernetesResource r, boolean unknown) {
-                        }
-                    });
+            // The benchmark's own client is kept lean (plain HTTP, one watch, no object mapping) so that on a
+            // small machine it takes as little as it can of the CPU the suite under test needs.
+            LeanClient lean = new LeanClient(config);
+            java.net.http.WebSocket watch = lean.watch(NAMESPACE, event -> {
+                JsonNode object = event.path("object");
+                String name = object.path("metadata").path("name").asText(null);
+                if (name == null) {
+                    return;
+                }
+                if ("ADDED".equals(event.path("type").asText())) {
+                    seen.putIfAbsent(name, System.nanoTime());
+                }
+                observe(name, object, placed, picked);
+            });
             System.out.printf(Locale.ROOT, "applying %d TrainingJobs with %d client threads...%n", jobs, threads);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             long start = System.nanoTime();
@@ -101,7 +94,8 @@ public final class OperatorLoadBenchmark {
                 String name = String.format("load-%04d", i);
                 futures.add(pool.submit(() -> {
                     applied.put(name, System.nanoTime());
-                    client.genericKubernetesResources(TRAINING_JOBS).inNamespace(NAMESPACE).resource(job(name)).create();
+                    lean.create(NAMESPACE, JSON.writeValueAsBytes(job(name)));
+                    return null;
                 }));
             }
             for (Future<?> f : futures) {
@@ -114,7 +108,7 @@ public final class OperatorLoadBenchmark {
                 Thread.sleep(50);
             }
             long end = placed.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
-            informer.close();
+            watch.abort();
 
             List<Double> latencies = sinceApplied(placed, applied);
             List<Double> watched = sinceApplied(seen, applied);
@@ -158,23 +152,19 @@ public final class OperatorLoadBenchmark {
         return millis;
     }
 
-    static void observe(GenericKubernetesResource r, Map<String, Long> placed, Map<String, Long> picked) {
+    static void observe(String name, JsonNode object, Map<String, Long> placed, Map<String, Long> picked) {
         long now = System.nanoTime();
-        if (r.getMetadata().getFinalizers() != null && !r.getMetadata().getFinalizers().isEmpty()) {
-            picked.putIfAbsent(r.getMetadata().getName(), now);
+        if (!object.path("metadata").path("finalizers").isEmpty()) {
+            picked.putIfAbsent(name, now);
         }
-        JsonNode status = JSON.valueToTree(r.getAdditionalProperties().get("status"));
-        if (status == null || !status.has("conditions")) {
-            return;
-        }
-        for (JsonNode c : status.get("conditions")) {
+        for (JsonNode c : object.path("status").path("conditions")) {
             if ("Placed".equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
-                placed.putIfAbsent(r.getMetadata().getName(), now);
+                placed.putIfAbsent(name, now);
             }
         }
     }
 
-    static GenericKubernetesResource job(String name) {
+    static Map<String, Object> job(String name) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("queue", "default");
         spec.put("shards", 1);
@@ -184,9 +174,74 @@ public final class OperatorLoadBenchmark {
         spec.put("workload", Map.of("communication", "Low", "parametersBillions", 1, "totalSteps", 1_000_000));
         spec.put("template", Map.of("spec", Map.of("containers",
                 List.of(Map.of("name", "trainer", "image", "registry.example/bench:1.0")))));
-        return new GenericKubernetesResourceBuilder().withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob")
-                .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
-                .addToAdditionalProperties("spec", spec).build();
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("apiVersion", "tessera.dev/v1alpha1");
+        job.put("kind", "TrainingJob");
+        job.put("metadata", Map.of("name", name, "namespace", NAMESPACE));
+        job.put("spec", spec);
+        return job;
+    }
+
+    /**
+     * Creates TrainingJobs and watches them with the JDK's HTTP client: the API server's URL and bearer
+     * token come from the kubeconfig (https uses the JVM's trust store).
+     */
+    static final class LeanClient {
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private final String base;
+        private final String token;
+
+        LeanClient(Config config) {
+            String url = config.getMasterUrl();
+            this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            this.token = config.getAutoOAuthToken() != null ? config.getAutoOAuthToken() : config.getOauthToken();
+        }
+
+        private String collection(String namespace) {
+            return "/apis/" + TRAINING_JOBS.getGroup() + "/" + TRAINING_JOBS.getVersion() + "/namespaces/" + namespace + "/"
+                    + TRAINING_JOBS.getPlural();
+        }
+
+        void create(String namespace, byte[] body) throws Exception {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + collection(namespace)))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> response = http.send(request.build(), info -> info.statusCode() == 201
+                    ? HttpResponse.BodySubscribers.replacing("")
+                    : HttpResponse.BodySubscribers.ofString(java.nio.charset.StandardCharsets.UTF_8));
+            if (response.statusCode() != 201) {
+                throw new IllegalStateException("creating a TrainingJob answered " + response.statusCode() + ": " + response.body());
+            }
+        }
+
+        /** Watches the namespace's TrainingJobs from now on; each event reaches {@code events} as parsed JSON. */
+        java.net.http.WebSocket watch(String namespace, java.util.function.Consumer<JsonNode> events) {
+            String ws = base.replaceFirst("^http", "ws") + collection(namespace) + "?watch=true";
+            java.net.http.WebSocket.Builder builder = http.newWebSocketBuilder();
+            if (token != null) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+            return builder.buildAsync(URI.create(ws), new java.net.http.WebSocket.Listener() {
+                private final StringBuilder partial = new StringBuilder();
+
+                @Override
+                public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data, boolean last) {
+                    partial.append(data);
+                    if (last) {
+                        try {
+                            events.accept(JSON.readTree(partial.toString()));
+                        } catch (java.io.IOException e) {
+                            System.err.println("unreadable watch event: " + e.getMessage());
+                        }
+                        partial.setLength(0);
+                    }
+                    socket.request(1);
+                    return null;
+                }
+            }).join();
+        }
     }
 
     static void prepare(KubernetesClient client, int nodes) {
