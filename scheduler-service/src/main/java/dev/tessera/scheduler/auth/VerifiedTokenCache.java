@@ -6,7 +6,6 @@ import java.time.Instant;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
@@ -56,7 +55,7 @@ public class VerifiedTokenCache implements JWTParser {
         this.verifier = verifier;
         this.clock = clock;
         this.verified = maxSize == 0 || maxAge.isZero() ? null
-                : Caffeine.newBuilder().maximumSize(maxSize).expireAfter(new UntilExpiry(clock)).build();
+                : Caffeine.newBuilder().maximumSize(maxSize).expireAfterWrite(maxAge).build();
         this.maxAge = maxAge;
     }
 
@@ -66,6 +65,7 @@ public class VerifiedTokenCache implements JWTParser {
             return verifier.parse(bearerToken);
         }
         Instant now = clock.instant();
+        // Caffeine drops entries after max-age; each one's own deadline (its exp, if earlier) is checked here.
         Verified hit = verified.getIfPresent(bearerToken);
         if (hit != null && now.isBefore(hit.until())) {
             return hit.token();
@@ -131,23 +131,5 @@ public class VerifiedTokenCache implements JWTParser {
     @Override
     public JsonWebToken parseOnly(String token) throws ParseException {
         return verifier.parseOnly(token);
-    }
-
-    /** Each entry lives until its own {@code until}, so Caffeine drops it then rather than on a fixed schedule. */
-    private record UntilExpiry(Clock clock) implements Expiry<String, Verified> {
-        @Override
-        public long expireAfterCreate(String key, Verified value, long currentTime) {
-            return Math.max(0, Duration.between(clock.instant(), value.until()).toNanos());
-        }
-
-        @Override
-        public long expireAfterUpdate(String key, Verified value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(String key, Verified value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
     }
 }
