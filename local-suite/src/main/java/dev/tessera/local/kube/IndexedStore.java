@@ -51,6 +51,29 @@ final class IndexedStore extends AbstractMap<AttributeSet, String> {
     /** Entries without a plural attribute: in every view. */
     private final Map<AttributeSet, String> untyped = new LinkedHashMap<>();
     private final ThreadLocal<AttributeSet> scope = new ThreadLocal<>();
+    private final ThreadLocal<AttributeSet[]> recording = new ThreadLocal<>();
+
+    /** Runs {@code write} and answers the key of the last entry it put on this thread, or null if it put none. */
+    AttributeSet recordingPut(Runnable write) {
+        AttributeSet[] last = new AttributeSet[1];
+        AttributeSet[] outer = recording.get();
+        recording.set(last);
+        try {
+            write.run();
+        } finally {
+            if (outer == null) {
+                recording.remove();
+            } else {
+                recording.set(outer);
+            }
+        }
+        return last[0];
+    }
+
+    /** A copy of the entries that can match {@code query}, taken under this store's monitor. */
+    synchronized List<Map.Entry<AttributeSet, String>> snapshot(AttributeSet query) {
+        return new ArrayList<>(candidates(query));
+    }
 
     /** Runs {@code work} with {@link #entrySet()} narrowed to the entries that can match {@code query}. */
     <T> T scoped(AttributeSet query, Supplier<T> work) {
@@ -113,6 +136,10 @@ final class IndexedStore extends AbstractMap<AttributeSet, String> {
 
     @Override
     public synchronized String put(AttributeSet key, String value) {
+        AttributeSet[] last = recording.get();
+        if (last != null) {
+            last[0] = key;
+        }
         String previous = all.put(key, value);
         Attribute plural = plain(key, PLURAL);
         if (plural == null) {

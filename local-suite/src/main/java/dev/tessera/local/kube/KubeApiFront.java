@@ -57,6 +57,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
     }
 
     private final IndexedStore store;
+    private final WatchStreams watches = new WatchStreams();
 
     /**
      * Puts an {@link IndexedStore} in place of the dispatcher's plain map (a final field of
@@ -87,6 +88,53 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             }
         }
         return null;
+    }
+
+    /**
+     * A watch over a WebSocket, served by {@link WatchStreams}: the same query as fabric8's own watch
+     * (the path's attributes, and the name of a {@code metadata.name} field selector), each event built
+     * once for all the watches it goes to.
+     */
+    @Override
+    public MockResponse handleWatch(String path) {
+        AttributeSet query = attributeExtractor.fromPath(path);
+        String name = watchedName(path);
+        if (name != null) {
+            query = query.add(new io.fabric8.mockwebserver.crud.Attribute("name", name));
+        }
+        return new MockResponse().withWebSocketUpgrade(watches.watch(query, store::snapshot));
+    }
+
+    static String watchedName(String path) {
+        int q = path.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        String name = null;
+        for (String param : path.substring(q + 1).split("&")) {
+            String decoded = java.net.URLDecoder.decode(param, java.nio.charset.StandardCharsets.UTF_8);
+            if (decoded.startsWith("fieldSelector=")) {
+                for (String term : decoded.substring("fieldSelector=".length()).split(",")) {
+                    String[] kv = term.split("==?", 2);
+                    if (kv.length == 2 && kv[0].trim().equals("metadata.name") && !kv[1].isBlank()) {
+                        name = kv[1].trim();
+                    }
+                }
+            }
+        }
+        return name;
+    }
+
+    /** Every change to the store passes here (under the dispatcher's write lock); its watch events go out once each. */
+    @Override
+    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResource resource, String newState) {
+        watches.publishing(() -> {
+            String existing = oldAttributes == null ? null : store.get(oldAttributes);
+            AttributeSet stored = store.recordingPut(
+                    () -> super.processEvent(path, pathAttributes, oldAttributes, resource, newState));
+            return new WatchStreams.Change(oldAttributes, existing, newState == null ? null : stored, newState);
+        });
     }
 
     @Override

@@ -168,6 +168,50 @@ class LocalKubeApiTest {
     }
 
     @Test
+    void aWatchGetsWhatIsStoredThenEveryChangeInOrderAndOnlyWhatItAsksFor() throws Exception {
+        var maps = api.client().configMaps().inNamespace("watched");
+        maps.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("before")
+                .endMetadata().addToData("v", "0").build()).create();
+        java.util.concurrent.BlockingQueue<String> all = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.BlockingQueue<String> named = new java.util.concurrent.LinkedBlockingQueue<>();
+        class Recorder implements io.fabric8.kubernetes.client.Watcher<io.fabric8.kubernetes.api.model.ConfigMap> {
+            private final java.util.concurrent.BlockingQueue<String> into;
+
+            Recorder(java.util.concurrent.BlockingQueue<String> into) {
+                this.into = into;
+            }
+
+            @Override
+            public void eventReceived(Action action, io.fabric8.kubernetes.api.model.ConfigMap map) {
+                into.add(action + " " + map.getMetadata().getName() + " " + map.getData().get("v"));
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+            }
+        }
+        try (var w1 = maps.watch(new Recorder(all));
+                var w2 = maps.withField("metadata.name", "after").watch(new Recorder(named))) {
+            assertThat(all.poll(10, TimeUnit.SECONDS)).isEqualTo("ADDED before 0");
+            maps.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("after")
+                    .endMetadata().addToData("v", "1").build()).create();
+            maps.withName("before").edit(m -> {
+                m.getData().put("v", "2");
+                return m;
+            });
+            maps.withName("after").delete();
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                seen.add(all.poll(10, TimeUnit.SECONDS));
+            }
+            assertThat(seen).containsExactly("ADDED after 1", "MODIFIED before 2", "DELETED after 1");
+            assertThat(named.poll(10, TimeUnit.SECONDS)).isEqualTo("ADDED after 1");
+            assertThat(named.poll(10, TimeUnit.SECONDS)).isEqualTo("DELETED after 1");
+            assertThat(named.poll(300, TimeUnit.MILLISECONDS)).as("nothing of other objects").isNull();
+        }
+    }
+
+    @Test
     void podsOwnedByADeletedObjectAreCollected() throws Exception {
         var client = api.client();
         GenericKubernetesResource job = client.genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob")
