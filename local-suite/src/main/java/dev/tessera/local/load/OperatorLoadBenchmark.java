@@ -64,6 +64,8 @@ public final class OperatorLoadBenchmark {
         Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             int nodes = (jobs + 7) / 8;
+            // what an earlier run left behind (one stopped before its own clean-up) must not be measured with this one
+            removeJobs(client);
             prepare(client, nodes);
             String token = opts.containsKey("token-file") ? Files.readString(Path.of(opts.get("token-file"))).trim() : null;
             waitForPool(scheduler, token, nodes * 8, Duration.ofSeconds(60));
@@ -78,8 +80,8 @@ public final class OperatorLoadBenchmark {
             java.net.http.WebSocket watch = lean.watch(NAMESPACE, event -> {
                 JsonNode object = event.path("object");
                 String name = object.path("metadata").path("name").asText(null);
-                if (name == null) {
-                    return;
+                if (name == null || !applied.containsKey(name)) {
+                    return; // not a job of this run
                 }
                 if ("ADDED".equals(event.path("type").asText())) {
                     seen.putIfAbsent(name, System.nanoTime());
@@ -88,21 +90,31 @@ public final class OperatorLoadBenchmark {
             });
             System.out.printf(Locale.ROOT, "applying %d TrainingJobs with %d client threads...%n", jobs, threads);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
+            // Names new to each run: the jobs of an earlier run may still be on their way out of the operator's
+            // caches, and a job reusing such a name would be measured together with that leftover work.
+            String run = Long.toString(System.currentTimeMillis() % (36L * 36 * 36 * 36 * 36), 36);
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                names.add(String.format("load-%s-%04d", run, i));
+                applied.put(names.get(i), Long.MAX_VALUE); // a job of this run; its apply time is set when it is sent
+            }
             long start = System.nanoTime();
             List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < jobs; i++) {
-                String name = String.format("load-%04d", i);
+            for (String name : names) {
                 futures.add(pool.submit(() -> {
                     applied.put(name, System.nanoTime());
                     lean.create(NAMESPACE, JSON.writeValueAsBytes(job(name)));
                     return null;
                 }));
             }
-            for (Future<?> f : futures) {
-                f.get();
+            try {
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
             }
             long appliedAll = System.nanoTime();
-            pool.shutdown();
             long deadline = start + timeout.toNanos();
             while (placed.size() < jobs && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -287,14 +299,22 @@ public final class OperatorLoadBenchmark {
     }
 
     static void cleanUp(KubernetesClient client, int nodes) throws InterruptedException {
+        removeJobs(client);
+        for (int i = 0; i < nodes; i++) {
+            client.nodes().withName(String.format("%s-%04d", POOL, i)).delete();
+        }
+    }
+
+    /** Deletes every TrainingJob in the benchmark's namespace and waits (two minutes at most) until they are gone. */
+    static void removeJobs(KubernetesClient client) throws InterruptedException {
+        if (client.genericKubernetesResources(TRAINING_JOBS).inNamespace(NAMESPACE).list().getItems().isEmpty()) {
+            return;
+        }
         client.genericKubernetesResources(TRAINING_JOBS).inNamespace(NAMESPACE).delete();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!client.genericKubernetesResources(TRAINING_JOBS).inNamespace(NAMESPACE).list().getItems().isEmpty()
                 && System.nanoTime() < deadline) {
             Thread.sleep(200);
-        }
-        for (int i = 0; i < nodes; i++) {
-            client.nodes().withName(String.format("%s-%04d", POOL, i)).delete();
         }
     }
 
