@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.CrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
@@ -17,6 +19,7 @@ import io.fabric8.zjsonpatch.JsonPatch;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -100,7 +103,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         AttributeSet query = attributeExtractor.fromPath(path);
         String name = watchedName(path);
         if (name != null) {
-            query = query.add(new io.fabric8.mockwebserver.crud.Attribute("name", name));
+            query = query.add(new Attribute("name", name));
         }
         return new MockResponse().withWebSocketUpgrade(watches.watch(query, store::snapshot));
     }
@@ -112,7 +115,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         }
         String name = null;
         for (String param : path.substring(q + 1).split("&")) {
-            String decoded = java.net.URLDecoder.decode(param, java.nio.charset.StandardCharsets.UTF_8);
+            String decoded = java.net.URLDecoder.decode(param, StandardCharsets.UTF_8);
             if (decoded.startsWith("fieldSelector=")) {
                 for (String term : decoded.substring("fieldSelector=".length()).split(",")) {
                     String[] kv = term.split("==?", 2);
@@ -128,7 +131,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
     /** Every change to the store passes here (under the dispatcher's write lock); its watch events go out once each. */
     @Override
     public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
-            io.fabric8.kubernetes.api.model.GenericKubernetesResource resource, String newState) {
+            GenericKubernetesResource resource, String newState) {
         watches.publishing(() -> {
             String existing = oldAttributes == null ? null : store.get(oldAttributes);
             AttributeSet stored = store.recordingPut(

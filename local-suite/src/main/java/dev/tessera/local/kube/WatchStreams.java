@@ -8,9 +8,11 @@ import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The open watches of the local API and the events they are sent.
@@ -46,17 +48,13 @@ final class WatchStreams {
     }
 
     /** Runs a write of the store and sends the change it made to the matching watches, under the monitor. */
-    void publishing(java.util.function.Supplier<Change> write) {
+    void publishing(Supplier<Change> write) {
         synchronized (monitor) {
             Change change = write.get();
-            if (change != null && !java.util.Objects.equals(change.oldState(), change.newState())) {
+            if (change != null && !Objects.equals(change.oldState(), change.newState())) {
                 publish(change);
             }
         }
-    }
-
-    int openCount() {
-        return open.size();
     }
 
     private void publish(Change change) {
