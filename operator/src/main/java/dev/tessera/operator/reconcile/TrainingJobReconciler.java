@@ -42,10 +42,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -63,9 +61,12 @@ import io.micrometer.core.instrument.Timer;
  * Level-triggered: every step compares what should exist with what does.
  */
 // Resource versions are opaque by the API contract; comparing them breaks on servers that do not count up.
-@ControllerConfiguration(name = "trainingjob", informer = @Informer(comparableResourceVersions = false))
+// Every event reaches reconcile, deletions included, and the reconciler keeps its finalizer itself (JobFinalizer):
+// a new job is placed in the pass that adds the finalizer, not in a second pass queued behind every other job.
+@ControllerConfiguration(name = "trainingjob", triggerReconcilerOnAllEvents = true,
+        informer = @Informer(comparableResourceVersions = false))
 @GradualRetry(maxAttempts = 1_000_000, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 30_000)
-public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<TrainingJob> {
+public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     private static final Logger LOG = Logger.getLogger(TrainingJobReconciler.class);
 
     private final SchedulerClient scheduler;
@@ -79,7 +80,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     /** Failed Pods already counted, so a stale cache never counts one failure twice. */
     private final Set<String> countedFailures = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> unavailableStreak = new ConcurrentHashMap<>();
-    /** The resourceVersion of each job's last status write by this reconciler. */
+    /** The resourceVersion of each job's last write by this reconciler: its status, or its finalizer. */
     private final Map<String, String> lastWritten = new ConcurrentHashMap<>();
     private final PlacementFirst placementFirst;
 
@@ -126,6 +127,16 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
     }
 
     private UpdateControl<TrainingJob> reconcileJob(TrainingJob cached, Context<TrainingJob> context) {
+        if (context.isPrimaryResourceDeleted()) {
+            forget(cached);
+            return UpdateControl.noUpdate();
+        }
+        if (cached.isMarkedForDeletion()) {
+            if (JobFinalizer.present(cached)) {
+                cleanup(cached, context);
+            }
+            return UpdateControl.noUpdate();
+        }
         // Status is written by this reconciler outside UpdateControl, so the cache may lag behind it. When the
         // cache does not show this reconciler's last write, read the job itself, so restarts and pool failures
         // counted a moment ago are never lost.
@@ -138,6 +149,16 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
                 return UpdateControl.noUpdate();
             }
             lastWritten.put(job.getMetadata().getUid(), job.getMetadata().getResourceVersion());
+        }
+        // The finalizer is stored before the scheduler is asked for chips, so no placement outlives its job.
+        String uid = job.getMetadata().getUid();
+        String version = job.getMetadata().getResourceVersion();
+        job = JobFinalizer.add(kubernetes, job);
+        if (job == null) {
+            return UpdateControl.noUpdate();
+        }
+        if (!job.getMetadata().getResourceVersion().equals(version)) {
+            lastWritten.put(uid, job.getMetadata().getResourceVersion());
         }
         // JOSDK hands reconcile its own copy of the cached job, so it is changed here without another clone.
         try {
@@ -636,20 +657,27 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob>, Cleaner<T
         pods.forEach(p -> delete(client, p));
     }
 
-    @Override
-    public DeleteControl cleanup(TrainingJob job, Context<TrainingJob> context) {
-        // Release first: a job whose chips cannot be released keeps its finalizer and is retried.
+    /** A deleted job: its chips released first (if that fails, it keeps the finalizer and is retried), then its workers. */
+    private void cleanup(TrainingJob job, Context<TrainingJob> context) {
         scheduler.release(job.getMetadata().getUid());
         context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
                 .withLabel(WorkerPods.LABEL_JOB_UID, job.getMetadata().getUid()).delete();
+        forget(job);
+        JobFinalizer.remove(kubernetes, job);
+    }
+
+    private void forget(TrainingJob job) {
         jobMetrics.forget(job.getMetadata().getUid());
         placementFirst.forget(ResourceID.fromResource(job));
         lastWritten.remove(job.getMetadata().getUid());
-        return DeleteControl.defaultDelete();
+        unavailableStreak.remove(job.getMetadata().getUid());
     }
 
     @Override
     public ErrorStatusUpdateControl<TrainingJob> updateErrorStatus(TrainingJob job, Context<TrainingJob> context, Exception e) {
+        if (job.isMarkedForDeletion() || context.isPrimaryResourceDeleted()) {
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
         if (e instanceof SchedulerUnavailableException) {
             TrainingJobStatus status = job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
             job.setStatus(status);

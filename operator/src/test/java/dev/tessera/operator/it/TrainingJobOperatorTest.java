@@ -437,6 +437,32 @@ class TrainingJobOperatorTest {
     }
 
     @Test
+    void theFinalizerIsStoredBeforeTheSchedulerIsAskedAndRemovedOnlyOnceTheChipsAreReleased() {
+        List<List<String>> storedWhilePlacing = new java.util.concurrent.CopyOnWriteArrayList<>();
+        scheduler().whilePlacing.put("guarded", () -> storedWhilePlacing.add(get("guarded").getMetadata().getFinalizers()));
+        try {
+            create(job("guarded", 1, 8, List.of("h800")));
+            eventually("placed", () -> Conditions.isTrue(get("guarded").getStatus() == null ? List.of()
+                    : get("guarded").getStatus().getConditions(), Conditions.PLACED));
+            assertThat(storedWhilePlacing).isNotEmpty()
+                    .allSatisfy(f -> assertThat(f).containsExactly("trainingjobs.tessera.dev/finalizer"));
+        } finally {
+            scheduler().whilePlacing.remove("guarded");
+        }
+        // Deleting it with another controller's finalizer still on: chips released, ours removed, theirs kept.
+        TrainingJob tj = get("guarded");
+        client.resources(TrainingJob.class).inNamespace(NS).withName("guarded")
+                .edit(j -> { j.getMetadata().getFinalizers().add("example.com/keep"); return j; });
+        client.resources(TrainingJob.class).inNamespace(NS).withName("guarded").delete();
+        eventually("our finalizer removed", () -> get("guarded") != null
+                && get("guarded").getMetadata().getFinalizers().equals(List.of("example.com/keep")));
+        assertThat(scheduler().deleted).contains(tj.getMetadata().getUid());
+        client.resources(TrainingJob.class).inNamespace(NS).withName("guarded")
+                .edit(j -> { j.getMetadata().setFinalizers(List.of()); return j; });
+        eventually("job gone", () -> get("guarded") == null);
+    }
+
+    @Test
     void aRestartedSchedulerIsReToldEveryBoundPlacementBeforeItPlacesAgain() {
         create(job("survivor", 1, 8, List.of("h800")));
         eventually("worker", () -> workers("survivor").size() == 1);
