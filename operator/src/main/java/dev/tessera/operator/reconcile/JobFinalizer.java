@@ -34,16 +34,16 @@ final class JobFinalizer {
      * already carries it, the stored job (its spec and status included) when a concurrent change had to be
      * read first, or {@code null} when the job is gone or being deleted.
      */
-    static TrainingJob add(KubernetesClient client, TrainingJob job) {
-        return change(client, job, true);
+    static TrainingJob add(KubernetesClient client, TrainingJob job, Runnable onConflict) {
+        return change(client, job, true, onConflict);
     }
 
     /** Takes the finalizer off the job; answers the job as stored after it, or {@code null} when it is gone. */
-    static TrainingJob remove(KubernetesClient client, TrainingJob job) {
-        return change(client, job, false);
+    static TrainingJob remove(KubernetesClient client, TrainingJob job, Runnable onConflict) {
+        return change(client, job, false, onConflict);
     }
 
-    private static TrainingJob change(KubernetesClient client, TrainingJob job, boolean add) {
+    private static TrainingJob change(KubernetesClient client, TrainingJob job, boolean add, Runnable onConflict) {
         TrainingJob current = job;
         for (int attempt = 0;; attempt++) {
             if (current == null || (add && current.isMarkedForDeletion())) {
@@ -69,6 +69,7 @@ final class JobFinalizer {
                 if (e.getCode() != 409 || attempt > 0) {
                     throw e;
                 }
+                onConflict.run();
                 String uid = current.getMetadata().getUid();
                 current = client.resources(TrainingJob.class).inNamespace(current.getMetadata().getNamespace())
                         .withName(current.getMetadata().getName()).get();

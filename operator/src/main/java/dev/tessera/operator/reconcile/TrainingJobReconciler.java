@@ -39,7 +39,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -83,6 +83,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     /** The resourceVersion of each job's last write by this reconciler: its status, or its finalizer. */
     private final Map<String, String> lastWritten = new ConcurrentHashMap<>();
     private final PlacementFirst placementFirst;
+    /** The client's own mapping (with its Jackson modules), for the status copies and comparisons of each pass. */
+    private final KubernetesSerialization json;
 
     @Inject
     public TrainingJobReconciler(KubernetesClient kubernetes, SchedulerClient scheduler, LedgerSync ledgerSync, JobEvents events,
@@ -90,6 +92,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
             @ConfigProperty(name = "tessera.operator.pending-retry", defaultValue = "10s") Duration pendingRetry,
             @ConfigProperty(name = "tessera.operator.worker-start-deferral", defaultValue = "10s") Duration workerStartDeferral) {
         this.kubernetes = kubernetes;
+        this.json = kubernetes.getKubernetesSerialization();
         this.scheduler = scheduler;
         this.ledgerSync = ledgerSync;
         this.events = events;
@@ -153,7 +156,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         // The finalizer is stored before the scheduler is asked for chips, so no placement outlives its job.
         String uid = job.getMetadata().getUid();
         String version = job.getMetadata().getResourceVersion();
-        job = JobFinalizer.add(kubernetes, job);
+        job = JobFinalizer.add(kubernetes, job, this::finalizerConflict);
         if (job == null) {
             return UpdateControl.noUpdate();
         }
@@ -169,7 +172,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
             // A scheduler outage is expected and may last: record it in status and look again with backoff.
             int streak = unavailableStreak.merge(job.getMetadata().getUid(), 1, Integer::sum);
             Duration backoff = Duration.ofMillis(Math.min(30_000L, 1000L << Math.min(streak - 1, 5)));
-            TrainingJobStatus before = Serialization.clone(job.getStatus() == null ? new TrainingJobStatus() : job.getStatus());
+            TrainingJobStatus before = json.clone(job.getStatus() == null ? new TrainingJobStatus() : job.getStatus());
             if (job.getStatus() == null || job.getStatus().getPlacement() == null) {
                 TrainingJobStatus status = job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
                 job.setStatus(status);
@@ -187,7 +190,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
 
     private UpdateControl<TrainingJob> reconcileOrThrow(TrainingJob job, Context<TrainingJob> context) {
         Instant now = clock.instant();
-        TrainingJobStatus before = Serialization.clone(job.getStatus() == null ? new TrainingJobStatus() : job.getStatus());
+        TrainingJobStatus before = json.clone(job.getStatus() == null ? new TrainingJobStatus() : job.getStatus());
         TrainingJobStatus status = job.getStatus() == null ? new TrainingJobStatus() : job.getStatus();
         job.setStatus(status);
         Long generation = job.getMetadata().getGeneration();
@@ -545,8 +548,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         // Every write is made from this generation's spec, so the first write of a pass already says so:
         // setting it later would cost a second write for the same decision.
         job.getStatus().setObservedGeneration(job.getMetadata().getGeneration());
-        String wanted = Serialization.asJson(job.getStatus());
-        if (wanted.equals(Serialization.asJson(before))) {
+        String wanted = json.asJson(job.getStatus());
+        if (wanted.equals(json.asJson(before))) {
             return before;
         }
         // One PUT guarded by the resourceVersion read at the start: a concurrent change answers 409. When that
@@ -565,8 +568,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                     .withName(job.getMetadata().getName()).get();
             if (current == null || !job.getMetadata().getUid().equals(current.getMetadata().getUid())
                     || !Objects.equals(job.getMetadata().getGeneration(), current.getMetadata().getGeneration())
-                    || !Serialization.asJson(current.getStatus() == null ? new TrainingJobStatus() : current.getStatus())
-                            .equals(Serialization.asJson(before))) {
+                    || !json.asJson(current.getStatus() == null ? new TrainingJobStatus() : current.getStatus())
+                            .equals(json.asJson(before))) {
                 LOG.debugf("%s/%s: status write met a concurrent change (409); retrying from the stored job",
                         job.getMetadata().getNamespace(), job.getMetadata().getName());
                 throw e;
@@ -576,7 +579,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         }
         job.getMetadata().setResourceVersion(stored.getMetadata().getResourceVersion());
         lastWritten.put(job.getMetadata().getUid(), stored.getMetadata().getResourceVersion());
-        return Serialization.unmarshal(wanted, TrainingJobStatus.class);
+        return json.unmarshal(wanted, TrainingJobStatus.class);
     }
 
     private TrainingJob writeStatus(TrainingJob job) {
@@ -603,8 +606,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         return placement.getShards().stream().anyMatch(s -> avoid.contains(s.getPool()));
     }
 
-    private static boolean samePlacement(PlacementStatus a, PlacementStatus b) {
-        return Serialization.asJson(a.getShards()).equals(Serialization.asJson(b.getShards()));
+    private boolean samePlacement(PlacementStatus a, PlacementStatus b) {
+        return json.asJson(a.getShards()).equals(json.asJson(b.getShards()));
     }
 
     /** Same pool, shard and planned node: the Pod still serves the placement. */
@@ -663,7 +666,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
                 .withLabel(WorkerPods.LABEL_JOB_UID, job.getMetadata().getUid()).delete();
         forget(job);
-        JobFinalizer.remove(kubernetes, job);
+        JobFinalizer.remove(kubernetes, job, this::finalizerConflict);
+    }
+
+    private void finalizerConflict() {
+        metrics.counter("tessera.finalizer.conflicts").increment();
     }
 
     private void forget(TrainingJob job) {

@@ -424,6 +424,14 @@ class TrainingJobOperatorTest {
     }
 
     @Test
+    void theClientMapsWithBlackbird() throws Exception {
+        var field = io.fabric8.kubernetes.client.utils.KubernetesSerialization.class.getDeclaredField("mapper");
+        field.setAccessible(true);
+        var mapper = (com.fasterxml.jackson.databind.ObjectMapper) field.get(client.getKubernetesSerialization());
+        assertThat(mapper.getRegisteredModuleIds()).contains(new com.fasterxml.jackson.module.blackbird.BlackbirdModule().getTypeId());
+    }
+
+    @Test
     void deletingAJobReleasesItsPlacementThroughTheFinalizer() {
         create(job("short-lived", 1, 8, List.of("h800")));
         eventually("worker", () -> workers("short-lived").size() == 1);
