@@ -1,6 +1,5 @@
 package dev.tessera.local.kube;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,25 +19,34 @@ import java.util.logging.Logger;
 /**
  * What kube-controller-manager's garbage collector does and the mock does not: deletes Pods,
  * Services and ConfigMaps whose owners (by uid) are gone, so deleting a TrainingJob removes its workers.
- * Like the real one it watches instead of listing: the owned kinds and every owner kind it meets are
- * held in informer caches, and an object is deleted only after a direct read confirms its owner is gone
- * (a cache may lag behind a just-created owner).
+ * Like the real one it watches the owned kinds instead of listing them. Owners are looked up in the
+ * embedded API's own store, in the same process ({@link Owners}): no watch of every owner kind, whose
+ * events (every TrainingJob change) would each be sent to it and read into objects, and no cache that
+ * lags behind a just-created owner.
  */
 final class GarbageCollector implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GarbageCollector.class.getName());
 
+    /** The uid of the object stored at an API path, or {@code null} when none is. */
+    interface Owners {
+        String uid(String path);
+    }
+
     private final KubernetesClient client;
+    private final Owners owners;
     private final List<SharedIndexInformer<? extends HasMetadata>> owned = new ArrayList<>();
-    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> owners = new ConcurrentHashMap<>();
+    /** The plural of each owner kind, by apiVersion and kind, from the API's discovery. */
+    private final Map<String, String> plurals = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "garbage-collector");
         t.setDaemon(true);
         return t;
     });
 
-    GarbageCollector(KubernetesClient client) {
+    GarbageCollector(KubernetesClient client, Owners owners) {
         this.client = client;
+        this.owners = owners;
         loop.scheduleWithFixedDelay(this::sweepQuietly, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -68,33 +76,35 @@ final class GarbageCollector implements AutoCloseable {
         candidates.removeIf(o -> o.getMetadata().getOwnerReferences() == null || o.getMetadata().getOwnerReferences().isEmpty()
                 || o.getMetadata().getDeletionTimestamp() != null);
         for (HasMetadata object : candidates) {
-            List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
-            if (refs.stream().anyMatch(owner -> cachedOwnerLives(object, owner))) {
-                continue;
-            }
-            if (refs.stream().noneMatch(owner -> ownerLives(object, owner))) {
+            if (object.getMetadata().getOwnerReferences().stream().noneMatch(owner -> ownerLives(object, owner))) {
                 client.resource(object).delete();
             }
         }
     }
 
-    private boolean cachedOwnerLives(HasMetadata object, OwnerReference owner) {
-        SharedIndexInformer<GenericKubernetesResource> informer = owners.computeIfAbsent(
-                owner.getApiVersion() + "/" + owner.getKind(),
-                k -> client.genericKubernetesResources(owner.getApiVersion(), owner.getKind()).inAnyNamespace().inform());
-        String key = object.getMetadata().getNamespace() == null ? owner.getName()
-                : object.getMetadata().getNamespace() + "/" + owner.getName();
-        GenericKubernetesResource cached = informer.getStore().getByKey(key);
-        return cached != null && owner.getUid().equals(cached.getMetadata().getUid());
+    private boolean ownerLives(HasMetadata object, OwnerReference owner) {
+        String plural = plurals.computeIfAbsent(owner.getApiVersion() + "/" + owner.getKind(), k -> plural(owner));
+        if (plural == null) {
+            return true; // a kind the API does not serve (yet): keep the object
+        }
+        String base = (owner.getApiVersion().contains("/") ? "/apis/" : "/api/") + owner.getApiVersion();
+        String namespace = object.getMetadata().getNamespace();
+        String path = base + (namespace == null ? "" : "/namespaces/" + namespace) + "/" + plural + "/" + owner.getName();
+        return owner.getUid().equals(owners.uid(path));
     }
 
-    /** The owner read from the API itself, not a cache. */
-    private boolean ownerLives(HasMetadata object, OwnerReference owner) {
-        var kind = client.genericKubernetesResources(owner.getApiVersion(), owner.getKind());
-        GenericKubernetesResource live = object.getMetadata().getNamespace() == null
-                ? kind.withName(owner.getName()).get()
-                : kind.inNamespace(object.getMetadata().getNamespace()).withName(owner.getName()).get();
-        return live != null && owner.getUid().equals(live.getMetadata().getUid());
+    private String plural(OwnerReference owner) {
+        io.fabric8.kubernetes.api.model.APIResourceList resources;
+        try {
+            resources = client.getApiResources(owner.getApiVersion());
+        } catch (KubernetesClientException e) {
+            return null;
+        }
+        if (resources == null) {
+            return null;
+        }
+        return resources.getResources().stream().filter(r -> owner.getKind().equals(r.getKind()) && !r.getName().contains("/"))
+                .map(r -> r.getName()).findFirst().orElse(null);
     }
 
     @Override
@@ -104,7 +114,5 @@ final class GarbageCollector implements AutoCloseable {
             owned.forEach(SharedIndexInformer::close);
             owned.clear();
         }
-        owners.values().forEach(SharedIndexInformer::close);
-        owners.clear();
     }
 }

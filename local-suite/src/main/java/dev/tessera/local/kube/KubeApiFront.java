@@ -93,6 +93,46 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         return null;
     }
 
+    /** The uid of the object stored at this API path, read from the store without a request; {@code null} when none is. */
+    String storedUid(String path) {
+        AttributeSet query = attributeExtractor.fromPath(path);
+        for (Map.Entry<AttributeSet, String> entry : store.snapshot(query)) {
+            if (entry.getKey().matches(query)) {
+                return uidOf(entry.getValue());
+            }
+        }
+        return null;
+    }
+
+    /** metadata.uid of a stored object, read up to that field and no further. */
+    static String uidOf(String json) {
+        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(json)) {
+            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (!"metadata".equals(field)) {
+                    parser.skipChildren();
+                    continue;
+                }
+                while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    String key = parser.currentName();
+                    parser.nextToken();
+                    if ("uid".equals(key)) {
+                        return parser.getValueAsString();
+                    }
+                    parser.skipChildren();
+                }
+                return null;
+            }
+            return null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /**
      * A watch over a WebSocket, served by {@link WatchStreams}: the same query as fabric8's own watch
      * (the path's attributes, and the name of a {@code metadata.name} field selector), each event built

@@ -32,10 +32,11 @@ public final class LocalKubeApi implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final GarbageCollector garbageCollector;
+    private final KubeApiFront front;
     private KubernetesClient client;
 
     private LocalKubeApi(int port) {
-        KubeApiFront front = new KubeApiFront(Clock.systemUTC());
+        this.front = new KubeApiFront(Clock.systemUTC());
         this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
                 new HashMap<>(), front, false);
         try {
@@ -43,7 +44,12 @@ public final class LocalKubeApi implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
-        this.garbageCollector = new GarbageCollector(client());
+        this.garbageCollector = new GarbageCollector(client(), front::storedUid);
+    }
+
+    /** The uid of the object stored at this API path, from the store itself; {@code null} when none is. */
+    String storedUid(String path) {
+        return front.storedUid(path);
     }
 
     private static java.util.logging.Logger quiet(String name) {

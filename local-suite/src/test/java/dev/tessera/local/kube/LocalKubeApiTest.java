@@ -226,15 +226,32 @@ class LocalKubeApiTest {
                 .endMetadata().withNewSpec().addNewContainer().withName("t").withImage("x").endContainer().endSpec().build())
                 .create();
         assertThat(pod.getMetadata().getUid()).isNotNull();
-        try (GarbageCollector collector = new GarbageCollector(client)) {
+        try (GarbageCollector collector = new GarbageCollector(client, api::storedUid)) {
             collector.sweep();
         }
         assertThat(client.pods().inNamespace("default").withName("owner-s0-w0").get()).as("owner still there").isNotNull();
         client.resource(job).delete();
-        try (GarbageCollector collector = new GarbageCollector(client)) {
+        // an owner of the same name made again is another object (another uid): the pod is still an orphan
+        client.genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob").inNamespace("default")
+                .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                        .withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob")
+                        .withNewMetadata().withName("owner").endMetadata()
+                        .withAdditionalProperties(Map.of("spec", Map.of("shards", 1, "chipsPerShard", 8))).build())
+                .create();
+        try (GarbageCollector collector = new GarbageCollector(client, api::storedUid)) {
             collector.sweep();
         }
         assertThat(client.pods().inNamespace("default").withName("owner-s0-w0").get()).isNull();
+        client.genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob").inNamespace("default").withName("owner").delete();
+    }
+
+    @Test
+    void theStoredUidIsTheObjectsOwnNotOneOfItsOwnerReferences() {
+        assertThat(KubeApiFront.uidOf("""
+                {"kind":"Pod","spec":{"uid":"not-this"},"metadata":{"name":"p","ownerReferences":[{"uid":"nor-this"}],
+                 "labels":{"uid":"x"},"uid":"the-pod"}}""")).isEqualTo("the-pod");
+        assertThat(KubeApiFront.uidOf("{\"metadata\":{\"name\":\"p\"}}")).isNull();
+        assertThat(KubeApiFront.uidOf("not json")).isNull();
     }
 
     @Test
