@@ -66,6 +66,12 @@ public final class OperatorLoadBenchmark {
             int nodes = (jobs + 7) / 8;
             // what an earlier run left behind (one stopped before its own clean-up) must not be measured with this one
             removeJobs(client);
+            long others = otherLiveJobs(client);
+            if (others > 0) {
+                System.err.printf(Locale.ROOT, "warning: %d other TrainingJobs are live in the suite (the examples of --demo?). "
+                        + "Their priorities and quotas may take chips of the benchmark's pool and preempt its jobs, so these "
+                        + "figures are not those of a suite that runs nothing else.%n", others);
+            }
             prepare(client, nodes);
             String token = opts.containsKey("token-file") ? Files.readString(Path.of(opts.get("token-file"))).trim() : null;
             waitForPool(scheduler, token, nodes * 8, Duration.ofSeconds(60));
@@ -303,6 +309,18 @@ public final class OperatorLoadBenchmark {
         for (int i = 0; i < nodes; i++) {
             client.nodes().withName(String.format("%s-%04d", POOL, i)).delete();
         }
+    }
+
+    /** TrainingJobs outside the benchmark's namespace that have not ended. */
+    static long otherLiveJobs(KubernetesClient client) {
+        return client.genericKubernetesResources(TRAINING_JOBS).inAnyNamespace().list().getItems().stream()
+                .filter(j -> !NAMESPACE.equals(j.getMetadata().getNamespace()))
+                .filter(j -> {
+                    Object status = j.getAdditionalProperties().get("status");
+                    Object phase = status instanceof Map<?, ?> m ? m.get("phase") : null;
+                    return !"Succeeded".equals(phase) && !"Failed".equals(phase);
+                })
+                .count();
     }
 
     /** Deletes every TrainingJob in the benchmark's namespace and waits (two minutes at most) until they are gone. */
