@@ -1,5 +1,7 @@
 package dev.tessera.local.kube;
 
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -94,7 +96,7 @@ final class GarbageCollector implements AutoCloseable {
     }
 
     private String plural(OwnerReference owner) {
-        io.fabric8.kubernetes.api.model.APIResourceList resources;
+        APIResourceList resources;
         try {
             resources = client.getApiResources(owner.getApiVersion());
         } catch (KubernetesClientException e) {
@@ -104,7 +106,7 @@ final class GarbageCollector implements AutoCloseable {
             return null;
         }
         return resources.getResources().stream().filter(r -> owner.getKind().equals(r.getKind()) && !r.getName().contains("/"))
-                .map(r -> r.getName()).findFirst().orElse(null);
+                .map(APIResource::getName).findFirst().orElse(null);
     }
 
     @Override

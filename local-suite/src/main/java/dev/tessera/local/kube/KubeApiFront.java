@@ -1,5 +1,7 @@
 package dev.tessera.local.kube;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -106,18 +108,18 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
 
     /** metadata.uid of a stored object, read up to that field and no further. */
     static String uidOf(String json) {
-        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(json)) {
-            if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        try (JsonParser parser = JSON.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 parser.nextToken();
                 if (!"metadata".equals(field)) {
                     parser.skipChildren();
                     continue;
                 }
-                while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     String key = parser.currentName();
                     parser.nextToken();
                     if ("uid".equals(key)) {
@@ -128,7 +130,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
                 return null;
             }
             return null;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
     }
