@@ -8,6 +8,7 @@ import jakarta.enterprise.inject.Produces;
 
 import org.jboss.logging.Logger;
 
+import dev.tessera.operator.api.TrainingJob;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -30,6 +31,9 @@ public class OperatorSetup {
     @Produces
     @ApplicationScoped
     Operator operator(QuarkusConfigurationService configuration, Instance<Reconciler<? extends HasMetadata>> reconcilers) {
+        // watch events name their object by apiVersion and kind; a kind the client's mapping does not know
+        // is read as a generic resource and then converted, every event read twice
+        configuration.getKubernetesClient().getKubernetesSerialization().registerKubernetesResource(TrainingJob.class);
         var crds = configuration.getCRDGenerationInfo();
         if (crds.isApplyCRDs()) {
             for (String crd : crds.getGenerated()) {

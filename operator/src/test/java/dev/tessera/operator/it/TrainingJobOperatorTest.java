@@ -432,6 +432,18 @@ class TrainingJobOperatorTest {
     }
 
     @Test
+    void watchEventsReadTrainingJobsStraightIntoTheirOwnClass() {
+        String event = """
+                {"type":"ADDED","object":{"apiVersion":"%s","kind":"TrainingJob",
+                 "metadata":{"name":"read-once","namespace":"default","resourceVersion":"7"},
+                 "spec":{"shards":2,"chipsPerShard":8}}}""".formatted(TrainingJob.GROUP + "/" + TrainingJob.VERSION);
+        var read = client.getKubernetesSerialization().unmarshal(event, io.fabric8.kubernetes.api.model.WatchEvent.class);
+        // an unknown kind is read as a GenericKubernetesResource and converted to the watched type for every event
+        assertThat(read.getObject()).isInstanceOf(TrainingJob.class);
+        assertThat(((TrainingJob) read.getObject()).getSpec().getShards()).isEqualTo(2);
+    }
+
+    @Test
     void deletingAJobReleasesItsPlacementThroughTheFinalizer() {
         create(job("short-lived", 1, 8, List.of("h800")));
         eventually("worker", () -> workers("short-lived").size() == 1);
