@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * --port 6443  --kubeconfig .tessera-local/kubeconfig  --crd crds/trainingjobs.tessera.dev-v1.yml
  * --fleet sample|none  --time-scale 10000  --crash-rates ascend-910b=0.05,default=0.005|off  --seed 42
+ * --event-ttl 1h   (how long Events are kept after their last write, as kube-apiserver's --event-ttl: 90s, 30m, 2h)
  * </pre>
  */
 public final class LocalCluster {
@@ -26,8 +27,17 @@ public final class LocalCluster {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
-        LocalKubeApi api = LocalKubeApi.start(options.intOption("port", 6443));
+        Options options;
+        Duration eventTtl;
+        try {
+            options = Options.parse(args);
+            eventTtl = options.durationOption("event-ttl", LocalKubeApi.DEFAULT_EVENT_TTL);
+        } catch (IllegalArgumentException e) {
+            System.err.println("local cluster: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LocalKubeApi api = LocalKubeApi.start(options.intOption("port", 6443), eventTtl);
         CountDownLatch stopped = new CountDownLatch(1);
         SimulatedKubelet[] kubelet = new SimulatedKubelet[1];
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

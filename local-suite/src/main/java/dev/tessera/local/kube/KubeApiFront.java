@@ -106,6 +106,18 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         return null;
     }
 
+    /** The objects stored under a collection path (every namespace's, for a path without one), as JSON, read from the store. */
+    List<String> storedObjects(String collectionPath) {
+        AttributeSet query = attributeExtractor.fromPath(collectionPath);
+        List<String> objects = new ArrayList<>();
+        for (Map.Entry<AttributeSet, String> entry : store.snapshot(query)) {
+            if (entry.getKey().matches(query)) {
+                objects.add(entry.getValue());
+            }
+        }
+        return objects;
+    }
+
     /** metadata.uid of a stored object, read up to that field and no further. */
     static String uidOf(String json) {
         try (JsonParser parser = JSON.getFactory().createParser(json)) {

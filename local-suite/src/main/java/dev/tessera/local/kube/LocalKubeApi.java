@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 
 /**
@@ -32,11 +33,16 @@ public final class LocalKubeApi implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final GarbageCollector garbageCollector;
+    private final EventExpiry eventExpiry;
     private final KubeApiFront front;
     private KubernetesClient client;
 
-    private LocalKubeApi(int port) {
-        this.front = new KubeApiFront(Clock.systemUTC());
+    /** kube-apiserver's default {@code --event-ttl}. */
+    public static final Duration DEFAULT_EVENT_TTL = Duration.ofHours(1);
+
+    private LocalKubeApi(int port, Duration eventTtl) {
+        Clock clock = Clock.systemUTC();
+        this.front = new KubeApiFront(clock);
         this.server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
                 new HashMap<>(), front, false);
         try {
@@ -45,6 +51,12 @@ public final class LocalKubeApi implements AutoCloseable {
             throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
         this.garbageCollector = new GarbageCollector(client(), front::storedUid);
+        this.eventExpiry = new EventExpiry(client(), front::storedObjects, clock, eventTtl).start();
+    }
+
+    /** An expiry of this API's Events on another clock or TTL, swept only when asked: for tests. */
+    EventExpiry eventExpiry(Clock clock, Duration ttl) {
+        return new EventExpiry(client(), front::storedObjects, clock, ttl);
     }
 
     /** The uid of the object stored at this API path, from the store itself; {@code null} when none is. */
@@ -61,9 +73,14 @@ public final class LocalKubeApi implements AutoCloseable {
         return logger;
     }
 
-    /** Starts the API on the given port of 127.0.0.1 (0 picks a free port). */
+    /** Starts the API on the given port of 127.0.0.1 (0 picks a free port), Events kept for an hour. */
     public static LocalKubeApi start(int port) {
-        return new LocalKubeApi(port);
+        return start(port, DEFAULT_EVENT_TTL);
+    }
+
+    /** Starts the API on the given port of 127.0.0.1 (0 picks a free port), Events kept for {@code eventTtl} after their last write. */
+    public static LocalKubeApi start(int port, Duration eventTtl) {
+        return new LocalKubeApi(port, eventTtl);
     }
 
     public int port() {
@@ -169,6 +186,7 @@ public final class LocalKubeApi implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        eventExpiry.close();
         garbageCollector.close();
         if (client != null) {
             client.close();

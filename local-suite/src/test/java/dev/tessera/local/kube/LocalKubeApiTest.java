@@ -1,6 +1,9 @@
 package dev.tessera.local.kube;
 
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -13,6 +16,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -243,6 +250,51 @@ class LocalKubeApiTest {
         }
         assertThat(client.pods().inNamespace("default").withName("owner-s0-w0").get()).isNull();
         client.genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob").inNamespace("default").withName("owner").delete();
+    }
+
+    @Test
+    void eventsAreDeletedATtlAfterTheirLastWriteAndNotBefore() {
+        var client = api.client();
+        var events = client.v1().events().inNamespace("default");
+        Event once = events.resource(new EventBuilder().withNewMetadata().withName("ttl-once").endMetadata()
+                .withReason("Placed").withMessage("placed").withType("Normal").withNewInvolvedObject()
+                .withKind("TrainingJob").withName("a").endInvolvedObject().build()).create();
+        Instant created = Instant.parse(once.getMetadata().getCreationTimestamp());
+        // repeated half an hour later: its count went up and it lives on from that repetition
+        events.resource(new EventBuilder().withNewMetadata().withName("ttl-repeated").endMetadata()
+                .withReason("Placed").withMessage("placed").withType("Normal").withCount(2)
+                .withLastTimestamp(created.plus(Duration.ofMinutes(30)).toString()).withNewInvolvedObject()
+                .withKind("TrainingJob").withName("b").endInvolvedObject().build()).create();
+        var newer = client.events().v1().events().inNamespace("default").resource(
+                new io.fabric8.kubernetes.api.model.events.v1.EventBuilder().withNewMetadata().withName("ttl-new-api").endMetadata()
+                        .withReason("Placed").withNote("placed").withType("Normal").withAction("Place")
+                        .withReportingController("tessera.dev/operator").withReportingInstance("op")
+                        .withEventTime(new MicroTime(created.toString())).build()).create();
+        assertThat(newer.getMetadata().getName()).isEqualTo("ttl-new-api");
+        // a pod is no event, however old
+        client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("ttl-pod").endMetadata()
+                .withNewSpec().addNewContainer().withName("t").withImage("x").endContainer().endSpec().build()).create();
+
+        Duration ttl = Duration.ofHours(1);
+        assertThat(api.eventExpiry(Clock.fixed(created.plus(ttl).minusSeconds(5), ZoneOffset.UTC), ttl).sweep())
+                .as("nothing is an hour old yet").isZero();
+        assertThat(events.withName("ttl-once").get()).isNotNull();
+
+        assertThat(api.eventExpiry(Clock.fixed(created.plus(ttl).plusSeconds(5), ZoneOffset.UTC), ttl).sweep()).isEqualTo(2);
+        assertThat(events.withName("ttl-once").get()).isNull();
+        assertThat(client.events().v1().events().inNamespace("default").withName("ttl-new-api").get()).isNull();
+        assertThat(events.withName("ttl-repeated").get()).as("repeated half an hour later").isNotNull();
+
+        assertThat(api.eventExpiry(Clock.fixed(created.plus(Duration.ofMinutes(95)), ZoneOffset.UTC), ttl).sweep()).isEqualTo(1);
+        assertThat(events.withName("ttl-repeated").get()).isNull();
+        assertThat(client.pods().inNamespace("default").withName("ttl-pod").get()).isNotNull();
+        client.pods().inNamespace("default").withName("ttl-pod").delete();
+    }
+
+    @Test
+    void anEventTtlMustBePositive() {
+        assertThatThrownBy(() -> api.eventExpiry(Clock.systemUTC(), Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("positive");
     }
 
     @Test
