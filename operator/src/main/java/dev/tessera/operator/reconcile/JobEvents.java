@@ -2,6 +2,8 @@ package dev.tessera.operator.reconcile;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -16,7 +18,10 @@ import org.jboss.logging.Logger;
 
 import dev.tessera.operator.api.TrainingJob;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -24,12 +29,28 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * Records Kubernetes Events on a TrainingJob, so `kubectl describe tj` tells what happened. Like
  * client-go's event recorder, it sends them in the background: a reconcile never waits for an event,
  * and when the API falls far behind, events beyond a bounded queue are dropped (and counted) rather
- * than piling up in memory.
+ * than piling up in memory. And like its event logger, an event the same as one already sent (same
+ * job, type, reason and message) is not created again: the earlier one's {@code count} goes up and its
+ * {@code lastTimestamp} moves on, so `kubectl describe` says "x5 over 2m" instead of listing five.
+ * The last {@value #REMEMBERED} distinct events are remembered for this.
  */
 @ApplicationScoped
 public class JobEvents {
     private static final Logger LOG = Logger.getLogger(JobEvents.class);
     static final int QUEUE = 2_000;
+    /** client-go's maxLruCacheEntries. */
+    static final int REMEMBERED = 4_096;
+
+    /** An event already created: its name and how often it happened. Only the sender thread reads and writes these. */
+    private record Sent(String name, int count) {
+    }
+
+    private final Map<String, Sent> sent = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Sent> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
     @Inject
     KubernetesClient client;
@@ -73,13 +94,40 @@ public class JobEvents {
                 .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                 .withNewSource().withComponent("tessera-operator").endSource()
                 .build();
-        sender.execute(() -> {
-            try {
-                client.v1().events().inNamespace(job.getMetadata().getNamespace()).resource(event).create();
-            } catch (KubernetesClientException e) {
-                // An event is a courtesy to the user; failing to record one must not fail the reconcile.
-                LOG.debugf("could not record event %s on %s: %s", reason, job.getMetadata().getName(), e.getMessage());
+        String key = String.join("\u0000", job.getMetadata().getNamespace(), job.getMetadata().getName(),
+                String.valueOf(job.getMetadata().getUid()), type, reason, String.valueOf(message));
+        sender.execute(() -> send(key, event, now));
+    }
+
+    private void send(String key, Event event, String now) {
+        var events = client.v1().events().inNamespace(event.getMetadata().getNamespace());
+        try {
+            Sent previous = sent.get(key);
+            if (previous != null) {
+                int count = previous.count() + 1;
+                try {
+                    events.withName(previous.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}");
+                    sent.put(key, new Sent(previous.name(), count));
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404) {
+                        throw e;
+                    }
+                    sent.remove(key); // expired or deleted meanwhile: record it anew
+                }
             }
-        });
+            events.resource(event).create();
+            sent.put(key, new Sent(event.getMetadata().getName(), 1));
+        } catch (KubernetesClientException e) {
+            // An event is a courtesy to the user; failing to record one must not fail the reconcile.
+            LOG.debugf("could not record event %s on %s: %s", event.getReason(), event.getInvolvedObject().getName(),
+                    e.getMessage());
+        }
+    }
+
+    /** Waits until every event recorded so far was sent (or given up on): for tests. */
+    void awaitSent() throws Exception {
+        sender.submit(() -> { }).get(30, TimeUnit.SECONDS);
     }
 }
