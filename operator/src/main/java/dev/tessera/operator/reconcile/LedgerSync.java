@@ -36,8 +36,11 @@ public class LedgerSync {
                 .map(PlacementMapping::bound)
                 .toList();
         var snapshot = pools.get().currentPools();
-        scheduler.syncLedger(new dev.tessera.operator.scheduler.SchedulerDtos.LedgerSync(snapshot, bound));
-        LOG.infof("ledger sync sent to the scheduler: %d pools, %d bound placements", snapshot.size(), bound.size());
+        if (scheduler.syncLedger(new dev.tessera.operator.scheduler.SchedulerDtos.LedgerSync(snapshot, bound))) {
+            LOG.infof("ledger sync sent to the scheduler: %d pools, %d bound placements", snapshot.size(), bound.size());
+        } else {
+            LOG.debug("the scheduler was synced already (by an earlier sync of this operator): nothing sent twice");
+        }
     }
 
     static boolean holdsChips(TrainingJob job) {

@@ -84,18 +84,35 @@ public final class PlacementMapping {
         TrainingJobSpec s = job.getSpec();
         List<ShardDto> shards = new ArrayList<>();
         for (ShardPlacement sp : job.getStatus().getPlacement().getShards()) {
-            List<NodeChips> nodes = new ArrayList<>();
-            for (int i = 0; i < sp.getNodes().size(); i++) {
-                int chips = i < sp.getNodeChips().size() ? sp.getNodeChips().get(i)
-                        : sp.getChips() / Math.max(1, sp.getNodes().size());
-                nodes.add(new NodeChips(sp.getNodes().get(i), chips));
-            }
-            shards.add(new ShardDto(sp.getIndex(), sp.getPool(), sp.getChip(), sp.getChips(), nodes,
+            shards.add(new ShardDto(sp.getIndex(), sp.getPool(), sp.getChip(), sp.getChips(), nodeChips(sp),
                     sp.getBatchShare()));
         }
         return new BoundPlacement(job.getMetadata().getUid(), job.getMetadata().getNamespace(),
                 job.getMetadata().getName(), s.getQueue(), s.getPriority(), s.getChipsPerShard(),
-                s.effectiveTensorParallel(), workload(s), shards);
+                s.effectiveTensorParallel(), s.getShards(), s.effectiveMinShards(),
+                s.getChips() == null ? List.of() : List.copyOf(s.getChips().getAllowed()),
+                s.getChips() == null ? List.of() : List.copyOf(s.getChips().getPreferred()),
+                s.getChips() == null ? "Allowed" : s.getChips().getMixing().name(), workload(s), shards);
+    }
+
+    /**
+     * The chips on each of a shard's nodes, as its status records them; a status without the per-node
+     * counts (or with fewer than nodes) has the shard's chips spread evenly, the remainder on the first
+     * nodes, so the nodes always add up to the shard.
+     */
+    static List<NodeChips> nodeChips(ShardPlacement sp) {
+        List<NodeChips> nodes = new ArrayList<>();
+        int n = sp.getNodes().size();
+        if (sp.getNodeChips().size() == n) {
+            for (int i = 0; i < n; i++) {
+                nodes.add(new NodeChips(sp.getNodes().get(i), sp.getNodeChips().get(i)));
+            }
+            return nodes;
+        }
+        for (int i = 0; i < n; i++) {
+            nodes.add(new NodeChips(sp.getNodes().get(i), sp.getChips() / n + (i < sp.getChips() % n ? 1 : 0)));
+        }
+        return nodes;
     }
 
     /** Digest of the spec fields a placement depends on; when it changes, the job is placed again. */

@@ -10,6 +10,7 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.tessera.operator.scheduler.SchedulerDtos.ChipModel;
@@ -26,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 @ApplicationScoped
 public class SchedulerClient {
+    private static final Logger LOG = Logger.getLogger(SchedulerClient.class);
     private final SchedulerApi api;
     private final MeterRegistry metrics;
     private final Duration catalogTtl;
@@ -85,11 +87,25 @@ public class SchedulerClient {
         }
     }
 
-    public void syncLedger(LedgerSync sync) {
+    /**
+     * Sends the full sync; a scheduler synced already (by a sync sent just before this one) is fine as it is.
+     *
+     * @return whether the scheduler took this sync (false: it was synced already)
+     */
+    public boolean syncLedger(LedgerSync sync) {
         try (Response r = call("ledger-sync", () -> api.syncLedger(sync))) {
+            if (r.getStatus() == 409) {
+                r.bufferEntity(); // read here and, for another conflict, again in failure()
+                Problem problem = readProblem(r);
+                if (problem != null && problem.type() != null && problem.type().endsWith("/ledger-synced")) {
+                    LOG.debug("the scheduler's ledger was synced already; this sync was not needed");
+                    return false;
+                }
+            }
             if (r.getStatus() / 100 != 2) {
                 throw failure("ledger-sync", r);
             }
+            return true;
         }
     }
 

@@ -51,8 +51,10 @@ public final class SchedulerDtos {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /** A bound placement re-told after a scheduler restart, with the spec's rules for moving its shards later. */
     public record BoundPlacement(String jobId, String namespace, String name, String queue, int priority,
-            int chipsPerShard, int tensorParallel, WorkloadDto workload, List<ShardDto> shards) {
+            int chipsPerShard, int tensorParallel, int wantedShards, int minShards, List<String> allowedChips,
+            List<String> preferredChips, String mixing, WorkloadDto workload, List<ShardDto> shards) {
     }
 
     public record LedgerSync(List<PoolDto> pools, List<BoundPlacement> placements) {

@@ -35,6 +35,8 @@ public class FakeScheduler {
     final Map<String, ObjectNode> placements = new ConcurrentHashMap<>();
     final List<String> deleted = new CopyOnWriteArrayList<>();
     final List<JsonNode> syncs = new CopyOnWriteArrayList<>();
+    /** Syncs refused because the ledger was synced already, as the real scheduler refuses them (409 ledger-synced). */
+    final AtomicInteger refusedSyncs = new AtomicInteger();
     final AtomicInteger placeCalls = new AtomicInteger();
     final Set<String> preemptOnNextPlacement = ConcurrentHashMap.newKeySet();
     /** Jobs that lost their chips to preemption find no room afterwards. */
@@ -78,6 +80,11 @@ public class FakeScheduler {
             } else if (path.equals("/pools") && method.equals("PUT")) {
                 pools = body.get("pools");
                 send(ex, 200, pools);
+            } else if (path.equals("/ledger") && method.equals("PUT") && !unsynced) {
+                refusedSyncs.incrementAndGet();
+                ObjectNode p = problem(409, "the ledger was synced already");
+                p.put("type", "https://tessera.dev/problems/ledger-synced");
+                send(ex, 409, p);
             } else if (path.equals("/ledger") && method.equals("PUT")) {
                 syncs.add(body);
                 pools = body.get("pools");

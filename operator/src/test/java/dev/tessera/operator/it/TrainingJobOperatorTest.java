@@ -55,6 +55,9 @@ class TrainingJobOperatorTest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    dev.tessera.operator.reconcile.LedgerSync ledgerSync;
+
     @KubernetesTestServer
     KubernetesServer apiServer;
 
@@ -500,6 +503,22 @@ class TrainingJobOperatorTest {
         assertThat(sync.get("placements").findValuesAsText("jobId")).contains(survivorUid);
         List<String> newcomerNodes = get("newcomer").getStatus().getPlacement().getShards().get(0).getNodes();
         assertThat(newcomerNodes).doesNotContainAnyElementsOf(survivorNodes);
+
+        // the sync carries the spec's rules, so a shard moved later keeps to the chips the job allows
+        var survivor = java.util.stream.StreamSupport.stream(sync.get("placements").spliterator(), false)
+                .filter(p -> p.get("jobId").asText().equals(survivorUid)).findFirst().orElseThrow();
+        assertThat(survivor.get("allowedChips").get(0).asText()).isEqualTo("h800");
+        assertThat(survivor.get("wantedShards").asInt()).isEqualTo(1);
+        assertThat(survivor.get("minShards").asInt()).isEqualTo(1);
+        assertThat(survivor.get("mixing").asText()).isIn("Allowed", "SingleType");
+        assertThat(survivor.get("shards").get(0).get("nodes").findValues("chips").stream()
+                .mapToInt(com.fasterxml.jackson.databind.JsonNode::asInt).sum())
+                .isEqualTo(8);
+
+        // a second sync, sent while the first was on its way, is refused by the synced scheduler: that is no failure
+        int refused = scheduler().refusedSyncs.get();
+        ledgerSync.syncNow();
+        assertThat(scheduler().refusedSyncs.get()).isEqualTo(refused + 1);
     }
 
     @Test

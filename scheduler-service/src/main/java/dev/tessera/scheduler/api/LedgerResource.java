@@ -59,6 +59,7 @@ public class LedgerResource {
                 errors.add(new Problem.FieldError("placements[" + i + "].jobId", "job '" + sp.jobId() + "' appears twice"));
                 continue;
             }
+            checkShards(sp, "placements[" + i + "]", errors);
             PlacementRequest r = Wire.request(sp, i, errors);
             placements.add(engine.rebalance(r, Wire.shards(sp.shards()),
                     List.of("Re-told by the operator after a scheduler restart.")));
@@ -68,6 +69,34 @@ public class LedgerResource {
         }
         Ledger.SyncResult result = ledgers.ledger().sync(pools, placements, clock.instant());
         return new LedgerSyncAnswer("Synced", result.pools(), result.placements(), result.conflicts());
+    }
+
+    /**
+     * What a bound shard must be for the ledger to book exactly what its workers hold: each index once,
+     * {@code chipsPerShard} chips, on at least one node, the nodes' shares adding up to its chips.
+     */
+    private static void checkShards(SyncedPlacement sp, String at, List<Problem.FieldError> errors) {
+        Set<Integer> indexes = new HashSet<>();
+        for (int j = 0; j < sp.shards().size(); j++) {
+            Dtos.ShardDto shard = sp.shards().get(j);
+            String here = at + ".shards[" + j + "]";
+            if (!indexes.add(shard.index())) {
+                errors.add(new Problem.FieldError(here + ".index", "shard " + shard.index() + " appears twice"));
+            }
+            if (!shard.chips().equals(sp.chipsPerShard())) {
+                errors.add(new Problem.FieldError(here + ".chips", "must be chipsPerShard (" + sp.chipsPerShard() + "), not "
+                        + shard.chips()));
+            }
+            if (shard.nodes().isEmpty()) {
+                errors.add(new Problem.FieldError(here + ".nodes", "must name the nodes the shard's chips are on"));
+                continue;
+            }
+            long onNodes = shard.nodes().stream().mapToLong(n -> n.chips()).sum();
+            if (onNodes != shard.chips()) {
+                errors.add(new Problem.FieldError(here + ".nodes", "the nodes hold " + onNodes + " chips, the shard "
+                        + shard.chips()));
+            }
+        }
     }
 
     @RolesAllowed({Roles.VIEWER, Roles.PLANNER, Roles.ADMIN, Roles.OPERATOR})

@@ -26,7 +26,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
+import jakarta.ws.rs.core.UriBuilder;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -59,7 +59,7 @@ public class PlacementResource {
         String state = d instanceof Decision.Placed ? "placed" : "pending";
         sample.stop(registry.timer("tessera.placement.duration", "state", state));
         if (d instanceof Decision.Placed placed) {
-            return Response.created(URI.create("/api/v1/placements/" + request.jobId()))
+            return Response.created(UriBuilder.fromPath("/api/v1/placements/{jobId}").build(request.jobId()))
                     .entity(Wire.placed(placed.placement(), placed.preempted())).build();
         }
         return Response.accepted(Wire.pending((Decision.Pending) d)).build();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.tessera.scheduler.ledger.LedgerAlreadySyncedException;
 import dev.tessera.scheduler.ledger.LedgerUnsyncedException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -37,6 +38,11 @@ public class ProblemMappers {
     public Response unsynced(LedgerUnsyncedException e) {
         Problem p = new Problem(Problem.TYPE_BASE + "ledger-unsynced", "Ledger not synced", 503, e.getMessage(), null);
         return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", retryAfterSeconds).entity(p).build();
+    }
+
+    @ServerExceptionMapper
+    public Response alreadySynced(LedgerAlreadySyncedException e) {
+        return respond(new Problem(Problem.TYPE_BASE + "ledger-synced", "Ledger already synced", 409, e.getMessage(), null));
     }
 
     @ServerExceptionMapper

@@ -125,8 +125,13 @@ public final class Ledger {
      * Replaces pools and ledger in one step. Placements that no longer fit (unknown pool or node, chip
      * mismatch, or more chips than a node has) are booked anyway and reported as conflicts, so nothing
      * they hold can be handed out again.
+     *
+     * @throws LedgerAlreadySyncedException when the ledger is synced already: it is taken once per start
      */
     public synchronized SyncResult sync(List<Pool> pools, List<Placement> placements, Instant now) {
+        if (synced) {
+            throw new LedgerAlreadySyncedException(syncedAt);
+        }
         ClusterSnapshot next = ClusterSnapshot.builder().pools(pools).placements(placements)
                 .quotas(snapshot.quotas()).deliveries(snapshot.deliveries()).build();
         Set<String> conflicts = new LinkedHashSet<>();

@@ -103,6 +103,9 @@ class RoleMatrixTest {
         for (Endpoint e : ENDPOINTS) {
             for (String role : ROLES) {
                 syncedWithOnePlacement();
+                if (e.method().equals("PUT") && e.path().equals("/api/v1/ledger")) {
+                    ledgers.restart(); // a full sync is taken once per start
+                }
                 Response r = call(e, Tokens.bearer(role));
                 seen.put(e + " as " + role, r.statusCode());
                 if (e.allowed().contains(role)) {

@@ -207,7 +207,57 @@ class SchedulerApiTest {
     }
 
     @Test
+    void aSecondSyncIsRefusedAndForgetsNothingPlacedSinceTheFirst() {
+        post(job("since-sync", 10, 10, "")).then().statusCode(201).body("shards", hasSize(10));
+        // a sync built from statuses read before the placement above: taking it would free every node again
+        given().contentType(ContentType.JSON).body("{\"pools\": " + POOLS + ", \"placements\": []}")
+                .put("/api/v1/ledger").then().statusCode(409).contentType("application/problem+json")
+                .body("type", endsWith("/ledger-synced")).body("detail", containsString("synced at"));
+        given().get("/api/v1/ledger").then().statusCode(200).body("placements", equalTo(1))
+                .body("entries[0].jobId", equalTo("since-sync"));
+        post(job("after-refused-sync", 1, 1, "")).then().statusCode(202).body("reasons.reason", hasItem("InsufficientCapacity"));
+        assertNoChipGivenTwice();
+    }
+
+    @Test
+    void aSyncedShardMustHoldExactlyItsChipsOnTheNodesItNames() {
+        ledgers.restart();
+        String bad = """
+                {"pools": %s, "placements": [
+                  {"jobId": "dup", "chipsPerShard": 8, "shards": [
+                    {"index": 0, "pool": "a100-a", "chip": "a100", "chips": 8, "nodes": [{"name": "a-1", "chips": 8}]},
+                    {"index": 0, "pool": "a100-a", "chip": "a100", "chips": 8, "nodes": [{"name": "a-2", "chips": 8}]}]},
+                  {"jobId": "short", "chipsPerShard": 8, "shards": [
+                    {"index": 0, "pool": "a100-a", "chip": "a100", "chips": 8, "nodes": [{"name": "a-3", "chips": 2}]}]},
+                  {"jobId": "nowhere", "chipsPerShard": 8, "shards": [
+                    {"index": 0, "pool": "a100-a", "chip": "a100", "chips": 8, "nodes": []}]},
+                  {"jobId": "small", "chipsPerShard": 8, "shards": [
+                    {"index": 0, "pool": "a100-a", "chip": "a100", "chips": 4, "nodes": [{"name": "a-4", "chips": 4}]}]}]}
+                """.formatted(POOLS);
+        given().contentType(ContentType.JSON).body(bad).put("/api/v1/ledger").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", hasItem("placements[0].shards[1].index"))
+                .body("errors.field", hasItem("placements[1].shards[0].nodes"))
+                .body("errors.field", hasItem("placements[2].shards[0].nodes"))
+                .body("errors.field", hasItem("placements[3].shards[0].chips"));
+        // refused whole: still unsynced, nothing booked
+        given().get("/api/v1/ledger").then().statusCode(200).body("state", equalTo("Unsynced")).body("placements", equalTo(0));
+    }
+
+    @Test
+    void aJobIdThatIsNoPlainPathSegmentGetsAnEncodedLocation() {
+        post(job("my job", 1, 1, "")).then().statusCode(201).header("Location", endsWith("/api/v1/placements/my%20job"));
+        post(job("50%", 1, 1, "")).then().statusCode(201).header("Location", endsWith("/api/v1/placements/50%25"));
+        post(job("a?b#c", 1, 1, "")).then().statusCode(201).header("Location", endsWith("/api/v1/placements/a%3Fb%23c"));
+        given().get("/api/v1/placements/{id}", "my job").then().statusCode(200).body("jobId", equalTo("my job"));
+        // the same request again answers the same placement, with the same Location
+        post(job("my job", 1, 1, "")).then().statusCode(201).header("Location", endsWith("/api/v1/placements/my%20job"));
+        assertNoChipGivenTwice();
+    }
+
+    @Test
     void aSyncWithPlacementsThatNoLongerFitBooksThemAndNamesTheConflicts() {
+        ledgers.restart();
         String over = """
                 {"pools": [{"name": "p", "chip": "a100", "nodes": [{"name": "n1", "chips": 8}]}],
                  "placements": [

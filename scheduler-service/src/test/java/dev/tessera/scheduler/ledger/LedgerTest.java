@@ -74,6 +74,16 @@ class LedgerTest {
     }
 
     @Test
+    void aSyncedLedgerTakesNoSecondSync() {
+        Ledger ledger = new Ledger(engine);
+        ledger.sync(fleet(), List.of(), CLOCK.instant());
+        assertThat(ledger.place(job("j", 1, 8, 8), List.of())).isInstanceOf(Decision.Placed.class);
+        assertThatThrownBy(() -> ledger.sync(fleet(), List.of(), CLOCK.instant()))
+                .isInstanceOf(LedgerAlreadySyncedException.class).hasMessageContaining(CLOCK.instant().toString());
+        assertThat(ledger.placement("j")).isPresent();
+    }
+
+    @Test
     void restartsBetweenPlacementsNeverGiveAChipTwice() {
         Random random = new Random(42);
         Ledger ledger = new Ledger(engine);
