@@ -70,6 +70,9 @@ public class PlacementResource {
     @Path("/{jobId}")
     public PlacementAnswer get(@PathParam("jobId") String jobId) {
         Ledger ledger = ledgers.ledger();
+        if (!ledger.synced()) {
+            throw new LedgerUnsyncedException(); // a 404 would say the job holds nothing, which is not known yet
+        }
         Placement p = ledger.placement(jobId)
                 .orElseThrow(() -> ProblemException.notFound("No placement for job " + jobId + "."));
         return Wire.placed(p, ledger.preempted(jobId));

@@ -180,6 +180,9 @@ class SchedulerApiTest {
         given().contentType(ContentType.JSON).body("{\"shard\": 0}").post("/api/v1/placements/before-a/replacements")
                 .then().statusCode(503).body("type", endsWith("/ledger-unsynced"));
         given().get("/api/v1/ledger").then().statusCode(200).body("state", equalTo("Unsynced"));
+        // not a 404: whether before-a holds chips is not known until the sync
+        given().get("/api/v1/placements/before-a").then().statusCode(503).header("Retry-After", notNullValue())
+                .body("type", endsWith("/ledger-unsynced"));
         given().delete("/api/v1/placements/unknown").then().statusCode(204);
 
         // the operator re-tells what its TrainingJob statuses hold
