@@ -315,6 +315,8 @@ class SchedulerApiTest {
         given().contentType(ContentType.JSON).body("{\"jobId\": \"j\", \"shards\": 1, \"chipsPerShard\": 8, \"priority\": \"high\"}")
                 .post("/api/v1/placements").then().statusCode(400).body("errors.field", hasItem("priority"))
                 .body(org.hamcrest.Matchers.not(containsString("java."))).body(org.hamcrest.Matchers.not(containsString("dev.tessera")));
+        given().contentType(ContentType.JSON).body("{\"jobId\": \"j\", \"shards\": 1.5, \"chipsPerShard\": 8}")
+                .post("/api/v1/placements").then().statusCode(400).body("errors.field", hasItem("shards"));
         given().contentType(ContentType.JSON).body("{\"jobId\": \"j\", \"shards\": 1, \"chipsPerShard\": 8, \"workload\": [1]}")
                 .post("/api/v1/placements").then().statusCode(400).contentType("application/problem+json");
         given().contentType(ContentType.JSON).body("[]").post("/api/v1/placements").then().statusCode(400)
