@@ -95,16 +95,18 @@ class CatalogAndErrorsTest {
     void outOfRangeAndOddInputStaysAClientError() {
         String site = Fixtures.site();
         String chip = Fixtures.chip(1.0);
-        Fixtures.stock(site, chip, 2_000_000_000, "WAREHOUSE");
+        Fixtures.stock(site, chip, 10_000_000, "WAREHOUSE");
         given().contentType(ContentType.JSON)
                 .body(Map.of("site", site, "chip", chip, "quantity", 2_000_000_000, "to", "WAREHOUSE"))
-                .post("/api/v1/stock/movements").then().statusCode(400).contentType("application/problem+json");
+                .post("/api/v1/stock/movements").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("quantity"));
         given().contentType(ContentType.JSON).body("{\"site\":\"" + site + "\",\"chip\":\"" + chip
                         + "\",\"quantity\":99999999999,\"to\":\"WAREHOUSE\"}")
                 .post("/api/v1/stock/movements").then().statusCode(400).body("errors[0].field", equalTo("quantity"));
         given().contentType(ContentType.JSON).body(Map.of("supplier", "s", "reference", Fixtures.unique("PO"),
                         "lines", java.util.List.of(Map.of("chip", chip, "quantity", 1, "unitPrice", 1e20, "currency", "USD"))))
-                .post("/api/v1/purchase-orders").then().statusCode(400).contentType("application/problem+json");
+                .post("/api/v1/purchase-orders").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("lines[0].unitPrice"));
         given().contentType(ContentType.JSON).body(Map.of("scheduledDate", "soon"))
                 .patch("/api/v1/deliveries/1").then().statusCode(400).body("errors[0].field", equalTo("scheduledDate"));
         given().get("/api/v1/deliveries?state=LOST").then().statusCode(400).body("errors[0].field", equalTo("state"));

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -169,5 +170,122 @@ class DeliveriesTest {
                 .body("errors.field", hasItem("rows[4].supplier"))
                 .body("errors.field", hasItem("rows[5].state"));
         given().get("/api/v1/deliveries?chip=" + chip).then().body("$", hasSize(2));
+    }
+
+    private static String orderBody(String reference, String chip, String unitPrice) {
+        return "{\"supplier\":\"Inspur\",\"reference\":\"" + reference + "\",\"lines\":[{\"chip\":\"" + chip
+                + "\",\"quantity\":8,\"unitPrice\":" + unitPrice + ",\"currency\":\"USD\"}]}";
+    }
+
+    @Test
+    void unitPricesMustFitTheirColumnAsSent() {
+        String chip = Fixtures.chip(0.75);
+        for (String price : List.of("1e131072", "1.005", "100000000000000", "1e-5")) {
+            String ref = Fixtures.unique("PO");
+            given().contentType(ContentType.JSON).body(orderBody(ref, chip, price)).post("/api/v1/purchase-orders")
+                    .then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("lines[0].unitPrice"));
+            given().get("/api/v1/purchase-orders").then().body("reference", not(hasItem(ref)));
+        }
+        long id = given().contentType(ContentType.JSON).body(orderBody(Fixtures.unique("PO"), chip, "99999999999999.99"))
+                .post("/api/v1/purchase-orders").then().statusCode(201)
+                .extract().jsonPath().getLong("id");
+        // Read back as stored: exactly what was sent.
+        assertThat(given().get("/api/v1/purchase-orders/" + id).then().statusCode(200).extract().asString())
+                .contains("\"unitPrice\":99999999999999.99");
+    }
+
+    @Test
+    void countsInOrdersAndReceiptsAreBoundedAndWhole() {
+        String chip = Fixtures.chip(0.75);
+        String site = Fixtures.site();
+        Map<String, Object> tooMany = Map.of("supplier", "Inspur", "reference", Fixtures.unique("PO"),
+                "lines", List.of(Map.of("chip", chip, "quantity", 10_000_001, "unitPrice", 1, "currency", "USD")),
+                "deliveries", List.of(Map.of("chip", chip, "quantity", 10_000_001, "scheduledDate", "2027-01-01", "site", site)));
+        given().contentType(ContentType.JSON).body(tooMany).post("/api/v1/purchase-orders").then().statusCode(400)
+                .body("errors.field", hasItem("lines[0].quantity"))
+                .body("errors.field", hasItem("deliveries[0].quantity"));
+        given().get("/api/v1/deliveries?chip=" + chip).then().body("$", hasSize(0));
+        long id = orderOne(chip, site, 10, LocalDate.now().plusDays(10));
+        given().contentType(ContentType.JSON).body("{\"quantity\":2.5}")
+                .post("/api/v1/deliveries/" + id + "/receipts").then().statusCode(400)
+                .body("errors[0].field", equalTo("quantity"));
+        given().get("/api/v1/deliveries/" + id).then().body("received", equalTo(0));
+    }
+
+    @Test
+    void anOrderWithoutLinesFromAnEarlierImportStillTakesImportedDeliveries() {
+        String chip = Fixtures.chip(0.30);
+        String site = Fixtures.site();
+        String ref = Fixtures.unique("PO");
+        // as imports stored a new order before they gave it lines
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            dev.tessera.inventory.orders.PurchaseOrder order = new dev.tessera.inventory.orders.PurchaseOrder();
+            order.supplier = "Huawei";
+            order.reference = ref;
+            order.createdAt = java.time.Instant.now();
+            order.persist();
+        });
+        given().contentType("text/csv").body("reference,chip,quantity,scheduledDate,site\n" + ref + "," + chip + ",40,2027-02-01," + site + "\n")
+                .post("/api/v1/deliveries/import").then().statusCode(200).body("imported", equalTo(1)).body("ordersCreated", equalTo(0));
+        given().get("/api/v1/deliveries?chip=" + chip).then().body("$", hasSize(1)).body("[0].quantity", equalTo(40));
+    }
+
+    @Test
+    void deliveryImportChecksWhatTheJsonPathChecks() {
+        String chip = Fixtures.chip(0.30);
+        String other = Fixtures.chip(0.30);
+        String site = Fixtures.site();
+        String ref = Fixtures.unique("PO");
+        given().contentType(ContentType.JSON).body(Map.of("supplier", "Huawei", "reference", ref,
+                        "lines", List.of(Map.of("chip", chip, "quantity", 100, "unitPrice", 1, "currency", "USD")),
+                        "deliveries", List.of(Map.of("chip", chip, "quantity", 60, "scheduledDate", "2027-01-01", "site", site))))
+                .post("/api/v1/purchase-orders").then().statusCode(201);
+        String fresh = Fixtures.unique("PO");
+        String bad = "reference,supplier,chip,quantity,scheduledDate,site\n"
+                + ref + ",," + chip + ",40,2027-02-01," + site + "\n"                      // 2: fits the 100 ordered
+                + ref + ",," + chip + ",1,2027-02-02," + site + "\n"                       // 3: one more than ordered
+                + ref + ",," + other + ",5,2027-02-01," + site + "\n"                      // 4: not on the order
+                + fresh + ",Huawei," + chip + ",5,9999-12-31," + site + "\n"               // 5
+                + fresh + ",Huawei," + chip + ",5,0001-01-01," + site + "\n"               // 6
+                + fresh + ",Huawei," + chip + ",10000001,2027-01-01," + site + "\n"        // 7
+                + "R".repeat(129) + ",Huawei," + chip + ",1,2027-01-01," + site + "\n"     // 8
+                + Fixtures.unique("PO") + "," + "S".repeat(257) + "," + chip + ",1,2027-01-01," + site + "\n" // 9
+                + fresh + ",Huawei," + chip + ",6000000,2027-01-01," + site + "\n"         // 10
+                + fresh + ",Huawei," + chip + ",6000000,2027-01-02," + site + "\n";        // 11: the new line would exceed the bound
+        given().contentType("text/csv").body(bad).post("/api/v1/deliveries/import").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", equalTo(List.of("rows[3].quantity", "rows[4].chip", "rows[5].scheduledDate",
+                        "rows[6].scheduledDate", "rows[7].quantity", "rows[8].reference", "rows[9].supplier",
+                        "rows[11].quantity")))
+                .body("errors.message", hasItem(containsString("exceed the 100 ordered")))
+                .body("errors.message", hasItem(containsString("1970-01-01 and 2200-12-31")))
+                .body("errors.message", hasItem(containsString("at most 128 characters")))
+                .body("errors.message", hasItem(containsString("at most 256 characters")));
+        given().get("/api/v1/deliveries?chip=" + chip).then().body("$", hasSize(1));
+        given().get("/api/v1/purchase-orders").then().body("reference", not(hasItem(fresh)));
+
+        // A new order gets the lines its rows schedule, and later rows are held to them.
+        String good = "reference,supplier,chip,quantity,scheduledDate,site\n"
+                + ref + ",," + chip + ",40,2027-02-01," + site + "\n"
+                + fresh + ",Huawei," + chip + ",300,2027-03-01," + site + "\n"
+                + fresh + ",," + chip + ",200,2027-04-01," + site + "\n";
+        given().contentType("text/csv").body(good).post("/api/v1/deliveries/import").then().statusCode(200)
+                .body("imported", equalTo(3)).body("ordersCreated", equalTo(1));
+        Map<String, Object> created = given().get("/api/v1/purchase-orders").then().extract().jsonPath()
+                .getMap("find { it.reference == '" + fresh + "' }");
+        given().get("/api/v1/purchase-orders/" + created.get("id")).then()
+                .body("lines", hasSize(1)).body("lines[0].chip", equalTo(chip)).body("lines[0].quantity", equalTo(500));
+        given().contentType("text/csv").body("reference,chip,quantity,scheduledDate,site\n" + fresh + "," + chip
+                        + ",1,2027-05-01," + site + "\n").post("/api/v1/deliveries/import").then().statusCode(400)
+                .body("errors[0].field", equalTo("rows[2].quantity"))
+                .body("errors[0].message", containsString("exceed the 500 ordered"));
+        // Cancelling a delivery gives its units back to the order.
+        long march = given().get("/api/v1/purchase-orders/" + created.get("id")).then().extract().jsonPath()
+                .getLong("deliveries.find { it.quantity == 300 }.id");
+        given().contentType(ContentType.JSON).body(Map.of("state", "CANCELLED")).patch("/api/v1/deliveries/" + march)
+                .then().statusCode(200);
+        given().contentType("text/csv").body("reference,chip,quantity,scheduledDate,site\n" + fresh + "," + chip
+                        + ",300,2027-05-01," + site + "\n").post("/api/v1/deliveries/import").then().statusCode(200);
     }
 }

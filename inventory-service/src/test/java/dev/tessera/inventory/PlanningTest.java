@@ -157,4 +157,102 @@ class PlanningTest {
                 .body("deliveries.id", not(hasItem((int) f.arriving30)))
                 .body("chipModels.find { it.id == '" + f.chip + "' }.h100Equivalent", equalTo(0.5f));
     }
+
+    @Test
+    void totalsBeyondTwoBillionChipsAreCountedExactly() {
+        // Each count is within the bound, but 250 of them add up to more than an int holds.
+        int n = 250;
+        int big = 10_000_000;
+        String chip = Fixtures.chip(0.5);
+        String site = Fixtures.site();
+        StringBuilder stock = new StringBuilder("site,chip,quantity,to\n");
+        for (int i = 0; i < n; i++) {
+            stock.append(site).append(',').append(chip).append(',').append(big).append(',')
+                    .append(i % 2 == 0 ? "WAREHOUSE" : "IN_SERVICE").append('\n');
+        }
+        given().contentType("text/csv").body(stock.toString()).post("/api/v1/stock/import").then().statusCode(200);
+        List<Map<String, Object>> lines = new java.util.ArrayList<>();
+        List<Map<String, Object>> deliveries = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            lines.add(Map.of("chip", chip, "quantity", big, "unitPrice", 1, "currency", "USD"));
+            deliveries.add(Map.of("chip", chip, "quantity", big, "scheduledDate", TODAY.plusDays(10).toString(), "site", site));
+        }
+        given().contentType(ContentType.JSON).body(Map.of("supplier", "Inspur", "reference", Fixtures.unique("PO"),
+                "lines", lines, "deliveries", deliveries)).post("/api/v1/purchase-orders").then().statusCode(201);
+        for (int i = 0; i < n; i++) {
+            given().contentType(ContentType.JSON).body(Map.of("team", "llm-core", "chip", chip, "quantity", big,
+                            "from", TODAY.toString(), "to", TODAY.plusDays(30).toString()))
+                    .post("/api/v1/reservations").then().statusCode(201);
+        }
+        // The stock is fully reserved until the delivery.
+        given().contentType(ContentType.JSON).body(Map.of("team", "llm-core", "chip", chip, "quantity", 1,
+                "from", TODAY.toString(), "to", TODAY.plusDays(1).toString())).post("/api/v1/reservations").then()
+                .statusCode(409);
+        JsonPath p = given().get("/api/v1/forecast?chip=" + chip + "&from=" + TODAY + "&to=" + TODAY.plusDays(14))
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(p.getList("points.onHand", Long.class)).containsExactly(2_500_000_000L, 2_500_000_000L, 5_000_000_000L);
+        assertThat(p.getList("points.arriving", Long.class)).containsExactly(0L, 0L, 2_500_000_000L);
+        assertThat(p.getList("points.reserved", Long.class)).containsExactly(2_500_000_000L, 2_500_000_000L, 2_500_000_000L);
+        assertThat(p.getList("points.free", Long.class)).containsExactly(0L, 0L, 2_500_000_000L);
+        assertThat(p.getList("points.freeH100Equivalent", Double.class)).containsExactly(0.0, 0.0, 1.25e9);
+    }
+
+    @Test
+    void forecastRefusesDatesOutsideTheRangeBodiesAllow() {
+        Fleet f = fleet();
+        for (String from : List.of("+999999999-12-31", "9999-12-31", "1969-12-31", "2201-01-01")) {
+            given().queryParam("chip", f.chip).queryParam("from", from).get("/api/v1/forecast").then().statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("errors[0].field", equalTo("from"))
+                    .body("errors[0].message", containsString("1970-01-01 and 2200-12-31"));
+        }
+        given().queryParam("chip", f.chip).queryParam("from", "2200-01-01").queryParam("to", "+999999999-12-31")
+                .get("/api/v1/forecast").then().statusCode(400)
+                .body("errors[0].field", equalTo("to"));
+        given().accept("text/csv").get("/api/v1/forecast?chip=" + f.chip + "&to=9999-12-31").then().statusCode(400)
+                .body("errors[0].field", equalTo("to"));
+        // The last year allowed still answers, its default end a year later included.
+        given().get("/api/v1/forecast?chip=" + f.chip + "&from=2200-12-31&step=month").then().statusCode(200)
+                .body("points", hasSize(13)).body("to", equalTo("2201-12-31"));
+    }
+
+    @Test
+    void runwayByQueryAnswersAsThePostDoes() {
+        Fleet f = fleet();
+        JsonPath posted = runway(f.chip);
+        String steps = TODAY + ":30&demand=" + TODAY.plusDays(12) + ":80";
+        JsonPath repeated = given().get("/api/v1/runway?chip=" + f.chip + "&demand=" + steps)
+                .then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
+        assertThat(repeated.getMap("$")).isEqualTo(posted.getMap("$"));
+        JsonPath commas = given().get("/api/v1/runway?chip=" + f.chip + "&demand=" + TODAY + ":30," + TODAY.plusDays(12) + ":80")
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(commas.getMap("$")).isEqualTo(posted.getMap("$"));
+        // Without a chip model: the fleet in H100-equivalents, as the POST.
+        JsonPath fleet = given().get("/api/v1/runway?demand=" + TODAY + ":1e15").then().statusCode(200).extract().jsonPath();
+        assertThat(fleet.getString("unit")).isEqualTo("h100Equivalent");
+        assertThat(fleet.getString("coveredUntil")).isEqualTo(TODAY.toString());
+    }
+
+    @Test
+    void runwayByQueryRefusesWhatThePostRefusesNamingTheStep() {
+        Fleet f = fleet();
+        String runway = "/api/v1/runway?chip=" + f.chip;
+        given().get(runway).then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("demand"));
+        given().get(runway + "&demand=2027-01-01:64&demand=next spring:5").then().statusCode(400)
+                .body("errors", hasSize(1)).body("errors[0].field", equalTo("demand[1].from"))
+                .body("errors[0].message", containsString("next spring"));
+        given().get(runway + "&demand=2027-01-01:64,9999-01-01:5").then().statusCode(400)
+                .body("errors[0].field", equalTo("demand[1].from"))
+                .body("errors[0].message", containsString("1970-01-01 and 2200-12-31"));
+        given().get(runway + "&demand=2027-01-01:-1&demand=2027-02-01:NaN&demand=2027-03-01:1e19").then().statusCode(400)
+                .body("errors.field", equalTo(List.of("demand[0].chips", "demand[1].chips", "demand[2].chips")));
+        given().get(runway + "&demand=64").then().statusCode(400).body("errors[0].field", equalTo("demand[0]"));
+        given().get(runway + "&demand=2027-01-01:64,").then().statusCode(400).body("errors[0].field", equalTo("demand[1]"));
+        given().get("/api/v1/runway?chip=tpu-v9&demand=2027-01-01:1").then().statusCode(400)
+                .body("detail", containsString("tpu-v9"));
+        given().get("/api/v1/runway?chip=" + "x".repeat(65) + "&demand=2027-01-01:1").then().statusCode(400)
+                .body("errors[0].field", equalTo("chip"));
+        given().get(runway + "&demand=" + TODAY + "T08:00:00Z:30").then().statusCode(200).body("covered", equalTo(true));
+    }
 }

@@ -128,4 +128,44 @@ class RationingTest {
                 .post("/api/v1/quotas").then().statusCode(400).body("detail", containsString("tpu-v9"));
         given().get("/api/v1/quotas?chip=" + chip).then().body("$", hasSize(3));
     }
+
+    @Test
+    void absurdAndFractionalCountsAreRefusedAndCannotWrapIntoAnOverbooking() {
+        String chip = Fixtures.chip(0.75);
+        Fixtures.stock(Fixtures.site(), chip, 10, "IN_SERVICE");
+        given().contentType(ContentType.JSON).body(reservation(chip, 1, TODAY, TODAY.plusDays(10)))
+                .post("/api/v1/reservations").then().statusCode(201);
+        // 1 + 2147483647 wraps in int arithmetic: it must be refused, not booked.
+        given().contentType(ContentType.JSON).body(reservation(chip, Integer.MAX_VALUE, TODAY, TODAY.plusDays(10)))
+                .post("/api/v1/reservations").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("quantity"))
+                .body("errors[0].message", containsString("10000000"));
+        given().contentType(ContentType.JSON).body(reservation(chip, 10_000_001, TODAY, TODAY.plusDays(10)))
+                .post("/api/v1/reservations").then().statusCode(400).body("errors[0].field", equalTo("quantity"));
+        given().contentType(ContentType.JSON).body("{\"team\":\"llm-core\",\"chip\":\"" + chip + "\",\"quantity\":1.5,"
+                        + "\"from\":\"" + TODAY + "\",\"to\":\"" + TODAY.plusDays(10) + "\"}")
+                .post("/api/v1/reservations").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("quantity"))
+                .body("errors[0].message", containsString("1.5"));
+        given().get("/api/v1/reservations?chip=" + chip).then().body("$", hasSize(1));
+        // What is left is still exactly 9.
+        given().contentType(ContentType.JSON).body(reservation(chip, 10, TODAY, TODAY.plusDays(10)))
+                .post("/api/v1/reservations").then().statusCode(409);
+        given().contentType(ContentType.JSON).body(reservation(chip, 9, TODAY, TODAY.plusDays(10)))
+                .post("/api/v1/reservations").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(reservation(chip, 1, TODAY, TODAY.plusDays(10)))
+                .post("/api/v1/reservations").then().statusCode(409);
+    }
+
+    @Test
+    void quotaCountsHaveTheSameBound() {
+        String chip = Fixtures.chip(0.32);
+        given().contentType(ContentType.JSON).body(Map.of("team", "llm-core", "chip", chip, "quantity", 10_000_001))
+                .post("/api/v1/quotas").then().statusCode(400).body("errors[0].field", equalTo("quantity"));
+        given().contentType(ContentType.JSON).body("{\"team\":\"llm-core\",\"chip\":\"" + chip + "\",\"quantity\":2.5}")
+                .post("/api/v1/quotas").then().statusCode(400).body("errors[0].field", equalTo("quantity"));
+        given().get("/api/v1/quotas?chip=" + chip).then().body("$", hasSize(0));
+        given().contentType(ContentType.JSON).body(Map.of("team", "llm-core", "chip", chip, "quantity", 10_000_000))
+                .post("/api/v1/quotas").then().statusCode(201);
+    }
 }

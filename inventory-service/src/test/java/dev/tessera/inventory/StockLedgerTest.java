@@ -152,4 +152,51 @@ class StockLedgerTest {
         given().contentType("text/csv").body("chip,quantity\nx,1\n").post("/api/v1/stock/import").then()
                 .statusCode(400).body("errors[0].field", equalTo("header"));
     }
+
+    @Test
+    void fractionalAndAbsurdCountsAreRefusedNamingTheField() {
+        String site = Fixtures.site();
+        String chip = Fixtures.chip(0.32);
+        given().contentType(ContentType.JSON).body("{\"site\":\"" + site + "\",\"chip\":\"" + chip
+                        + "\",\"quantity\":1.5,\"to\":\"WAREHOUSE\"}")
+                .post("/api/v1/stock/movements").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("quantity"))
+                .body("errors[0].message", containsString("integer"));
+        given().contentType(ContentType.JSON).body(Map.of("site", site, "chip", chip, "quantity", 10_000_001, "to", "WAREHOUSE"))
+                .post("/api/v1/stock/movements").then().statusCode(400)
+                .body("errors[0].field", equalTo("quantity"))
+                .body("errors[0].message", containsString("10000000"));
+        given().contentType("text/csv").body("site,chip,quantity,to\n" + site + "," + chip + ",10000001,WAREHOUSE\n")
+                .post("/api/v1/stock/import").then().statusCode(400).body("errors[0].field", equalTo("rows[2].quantity"));
+        given().get("/api/v1/stock/movements?chip=" + chip).then().body("$", hasSize(0));
+        Fixtures.stock(site, chip, 10_000_000, "WAREHOUSE");
+    }
+
+    @Test
+    void aBalanceThatWouldNotFitItsColumnIsRefusedNotWrapped() {
+        String site = Fixtures.site();
+        String chip = Fixtures.chip(0.32);
+        // 214 rows of ten million: 2,140,000,000, just under the largest balance (2,147,483,647).
+        StringBuilder csv = new StringBuilder("site,chip,quantity,to\n");
+        for (int i = 0; i < 214; i++) {
+            csv.append(site).append(',').append(chip).append(",10000000,WAREHOUSE\n");
+        }
+        given().contentType("text/csv").body(csv.toString()).post("/api/v1/stock/import").then().statusCode(200);
+        given().contentType("text/csv").body(csv.toString()).post("/api/v1/stock/import").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("rows[2].quantity"))
+                .body("errors[0].message", containsString("2147483647"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("site", site, "chip", chip, "quantity", 10_000_000, "to", "WAREHOUSE"))
+                .post("/api/v1/stock/movements").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("quantity"))
+                .body("errors[0].message", containsString("2147483647"));
+        given().get("/api/v1/stock?chip=" + chip).then()
+                .body("find { it.state == 'WAREHOUSE' }.quantity", equalTo(2_140_000_000));
+        given().get("/api/v1/stock/movements?chip=" + chip + "&limit=1000").then().body("$", hasSize(214));
+        // Up to the largest balance exactly is fine.
+        given().contentType(ContentType.JSON)
+                .body(Map.of("site", site, "chip", chip, "quantity", 7_483_647, "to", "WAREHOUSE"))
+                .post("/api/v1/stock/movements").then().statusCode(201);
+    }
 }

@@ -83,18 +83,23 @@ public final class CsvTable {
         return v;
     }
 
-    public Integer positiveInt(Row row, String column) {
+    /** A count of chips: a whole number from 1 to {@link ChipCount#MAX}. */
+    public Integer chipCount(Row row, String column) {
         String v = required(row, column);
         if (v == null) {
             return null;
         }
         try {
-            int n = Integer.parseInt(v);
+            long n = Long.parseLong(v);
             if (n <= 0) {
                 error(row, column, "must be greater than 0");
                 return null;
             }
-            return n;
+            if (n > ChipCount.MAX) {
+                error(row, column, ChipCount.TOO_MANY);
+                return null;
+            }
+            return (int) n;
         } catch (NumberFormatException e) {
             error(row, column, "'" + v + "' is not an integer");
             return null;
@@ -106,12 +111,28 @@ public final class CsvTable {
         if (v == null) {
             return null;
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(v);
+            date = LocalDate.parse(v);
         } catch (DateTimeParseException e) {
             error(row, column, "'" + v + "' is not a date (YYYY-MM-DD)");
             return null;
         }
+        if (!PlausibleDate.Check.plausible(date)) {
+            error(row, column, PlausibleDate.MESSAGE);
+            return null;
+        }
+        return date;
+    }
+
+    /** A text cell of at most {@code max} characters (its column's length); null when blank. */
+    public String text(Row row, String column, int max, boolean optional) {
+        String v = optional ? row.get(column) : required(row, column);
+        if (v != null && v.length() > max) {
+            error(row, column, "must be at most " + max + " characters");
+            return null;
+        }
+        return v;
     }
 
     public <E extends Enum<E>> E enumValue(Row row, String column, Class<E> type, boolean optional) {

@@ -16,7 +16,10 @@ import java.time.LocalDate;
 @Constraint(validatedBy = PlausibleDate.Check.class)
 public @interface PlausibleDate {
 
-    String message() default "must be a date between 1970-01-01 and 2200-12-31";
+    /** The answer for a date outside the range, also where a date is read by hand (query strings, CSV). */
+    String MESSAGE = "must be a date between 1970-01-01 and 2200-12-31";
+
+    String message() default MESSAGE;
 
     Class<?>[] groups() default {};
 
@@ -25,7 +28,11 @@ public @interface PlausibleDate {
     class Check implements ConstraintValidator<PlausibleDate, LocalDate> {
         @Override
         public boolean isValid(LocalDate value, ConstraintValidatorContext context) {
-            return value == null || (value.getYear() >= 1970 && value.getYear() <= 2200);
+            return value == null || plausible(value);
+        }
+
+        public static boolean plausible(LocalDate value) {
+            return value.getYear() >= 1970 && value.getYear() <= 2200;
         }
     }
 }

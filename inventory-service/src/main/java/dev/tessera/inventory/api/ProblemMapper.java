@@ -208,7 +208,7 @@ public class ProblemMapper {
     }
 
     /** Drops the method and parameter names, keeping the path inside the request: {@code lines[0].chip}. */
-    static String fieldOf(ConstraintViolation<?> v) {
+    public static String fieldOf(ConstraintViolation<?> v) {
         int skip = 0;
         String parameter = null;
         for (Path.Node node : v.getPropertyPath()) {

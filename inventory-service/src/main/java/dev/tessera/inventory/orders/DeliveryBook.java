@@ -1,6 +1,7 @@
 package dev.tessera.inventory.orders;
 
 import dev.tessera.inventory.api.ApiException;
+import dev.tessera.inventory.api.ChipCount;
 import dev.tessera.inventory.api.CsvTable;
 import dev.tessera.inventory.api.Problem;
 import dev.tessera.inventory.catalog.ChipModel;
@@ -23,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -49,24 +51,24 @@ public class DeliveryBook {
             throw ApiException.conflict("exists", "purchase order '" + body.reference() + "' already exists");
         }
         List<Problem.FieldError> errors = new ArrayList<>();
-        Map<String, Integer> ordered = new HashMap<>();
+        // Totals in long: a thousand lines of ten million chips each do not fit an int.
+        Map<String, Long> ordered = new HashMap<>();
         for (int i = 0; i < body.lines().size(); i++) {
             LineRequest l = body.lines().get(i);
             if (ChipModel.findById(l.chip()) == null) {
                 errors.add(new Problem.FieldError("lines[" + i + "].chip", "unknown chip model '" + l.chip() + "'"));
             }
-            ordered.merge(l.chip(), l.quantity(), Integer::sum);
+            ordered.merge(l.chip(), (long) l.quantity(), Long::sum);
         }
         List<DeliveryRequest> deliveries = body.deliveries() == null ? List.of() : body.deliveries();
-        Map<String, Integer> scheduled = new HashMap<>();
+        Map<String, Long> scheduled = new HashMap<>();
         for (int i = 0; i < deliveries.size(); i++) {
             DeliveryRequest d = deliveries.get(i);
             if (!ordered.containsKey(d.chip())) {
                 errors.add(new Problem.FieldError("deliveries[" + i + "].chip", "chip model '" + d.chip()
                         + "' is not on any line of this order"));
-            } else if (scheduled.merge(d.chip(), d.quantity(), Integer::sum) > ordered.get(d.chip())) {
-                errors.add(new Problem.FieldError("deliveries[" + i + "].quantity", "deliveries of '" + d.chip()
-                        + "' exceed the " + ordered.get(d.chip()) + " ordered"));
+            } else if (scheduled.merge(d.chip(), (long) d.quantity(), Long::sum) > ordered.get(d.chip())) {
+                errors.add(new Problem.FieldError("deliveries[" + i + "].quantity", exceeds(d.chip(), ordered.get(d.chip()))));
             }
             if (Site.findById(d.site()) == null) {
                 errors.add(new Problem.FieldError("deliveries[" + i + "].site", "unknown site '" + d.site() + "'"));
@@ -78,14 +80,7 @@ public class DeliveryBook {
         PurchaseOrder order = newOrder(body.supplier(), body.reference());
         List<LineView> lines = new ArrayList<>();
         for (LineRequest l : body.lines()) {
-            PurchaseOrderLine line = new PurchaseOrderLine();
-            line.orderId = order.id;
-            line.chipId = l.chip();
-            line.quantity = l.quantity();
-            line.unitPrice = l.unitPrice();
-            line.currency = l.currency();
-            line.persist();
-            lines.add(LineView.of(line));
+            lines.add(LineView.of(addLine(order.id, l.chip(), l.quantity(), l.unitPrice(), l.currency())));
         }
         List<DeliveryView> views = new ArrayList<>();
         for (DeliveryRequest d : deliveries) {
@@ -203,8 +198,11 @@ public class DeliveryBook {
 
     /**
      * CSV columns {@code reference,chip,quantity,scheduledDate,site}, optional {@code supplier,state}.
-     * Rows join the order with that reference; an unknown reference creates the order (its supplier
-     * is then required). All rows or none.
+     * Rows join the order with that reference, and as in {@link #create} its deliveries of a chip
+     * model may not add up to more than its lines order (deliveries cancelled count what they
+     * brought; an order without any line is not checked). An unknown reference creates the order (its
+     * supplier is then required), with one line per chip model holding what its rows schedule. All
+     * rows or none.
      */
     @Transactional
     public ImportResult importCsv(String body) {
@@ -212,45 +210,108 @@ public class DeliveryBook {
         Set<String> chips = new java.util.HashSet<>(ChipModel.<ChipModel>listAll().stream().map(c -> c.id).toList());
         Set<String> sites = new java.util.HashSet<>(Site.<Site>listAll().stream().map(s -> s.id).toList());
         Map<String, Long> existing = new HashMap<>();
+        // Per existing order and chip model: what its lines order, and what its deliveries and the rows so far schedule.
+        Map<String, Map<String, Long>> ordered = new HashMap<>();
+        Map<String, Map<String, Long>> scheduled = new HashMap<>();
         Map<String, String> newOrders = new LinkedHashMap<>();
+        // Per new order: chip model -> units its rows schedule, which becomes the order line.
+        Map<String, Map<String, Long>> newLines = new LinkedHashMap<>();
         record Planned(String reference, String chip, String site, int quantity, LocalDate date, DeliveryState state) {
         }
         List<Planned> planned = new ArrayList<>();
         for (CsvTable.Row row : table.rows()) {
-            String reference = table.required(row, "reference");
+            String reference = table.text(row, "reference", PurchaseOrder.REFERENCE_LENGTH, false);
+            String supplier = table.text(row, "supplier", PurchaseOrder.SUPPLIER_LENGTH, true);
             String chip = table.required(row, "chip");
             if (chip != null && !chips.contains(chip)) {
                 table.error(row, "chip", "unknown chip model '" + chip + "'");
+                chip = null;
             }
             String site = table.required(row, "site");
             if (site != null && !sites.contains(site)) {
                 table.error(row, "site", "unknown site '" + site + "'");
             }
-            Integer quantity = table.positiveInt(row, "quantity");
+            Integer quantity = table.chipCount(row, "quantity");
             LocalDate date = table.date(row, "scheduledDate");
             DeliveryState state = table.enumValue(row, "state", DeliveryState.class, true);
             if (state != null && state.closed()) {
                 table.error(row, "state", "an imported delivery is SCHEDULED, SHIPPED or DELAYED");
             }
             if (reference != null && !existing.containsKey(reference) && !newOrders.containsKey(reference)) {
-                PurchaseOrder order = PurchaseOrder.find("reference", reference).firstResult();
+                // Locked, so a concurrent import into the same order cannot pass the same check.
+                PurchaseOrder order = PurchaseOrder.<PurchaseOrder>find("reference", reference)
+                        .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
                 if (order != null) {
                     existing.put(reference, order.id);
+                    ordered.put(reference, orderedPerChip(order.id));
+                    scheduled.put(reference, scheduledPerChip(order.id));
                 } else if (row.get("supplier") == null) {
                     table.error(row, "supplier", "purchase order '" + reference + "' does not exist; a supplier is needed to create it");
-                } else {
-                    newOrders.put(reference, row.get("supplier"));
+                } else if (supplier != null) {
+                    newOrders.put(reference, supplier);
+                    newLines.put(reference, new LinkedHashMap<>());
                 }
+            }
+            // an order without lines (made by an import before imports gave orders lines) has nothing to check against
+            if (chip != null && quantity != null && existing.containsKey(reference) && !ordered.get(reference).isEmpty()) {
+                Long limit = ordered.get(reference).get(chip);
+                if (limit == null) {
+                    table.error(row, "chip", "chip model '" + chip + "' is not on any line of purchase order '"
+                            + reference + "'");
+                } else if (scheduled.get(reference).merge(chip, (long) quantity, Long::sum) > limit) {
+                    table.error(row, "quantity", exceeds(chip, limit) + " on purchase order '" + reference + "'");
+                }
+            } else if (chip != null && quantity != null && newOrders.containsKey(reference)
+                    && newLines.get(reference).merge(chip, (long) quantity, Long::sum) > ChipCount.MAX) {
+                table.error(row, "quantity", "deliveries of '" + chip + "' on the new purchase order '" + reference
+                        + "' add up to more than " + ChipCount.MAX + ", the most one order line holds");
             }
             planned.add(new Planned(reference, chip, site, quantity == null ? 0 : quantity, date,
                     state == null ? DeliveryState.SCHEDULED : state));
         }
         table.failIfErrors();
-        newOrders.forEach((reference, supplier) -> existing.put(reference, newOrder(supplier, reference).id));
+        newOrders.forEach((reference, supplier) -> {
+            long id = newOrder(supplier, reference).id;
+            existing.put(reference, id);
+            newLines.get(reference).forEach((chip, quantity) -> addLine(id, chip, Math.toIntExact(quantity), null, null));
+        });
         for (Planned p : planned) {
             schedule(existing.get(p.reference()), p.chip(), p.site(), p.quantity(), p.date(), p.state());
         }
         return new ImportResult(planned.size(), newOrders.size());
+    }
+
+    private static String exceeds(String chip, long ordered) {
+        return "deliveries of '" + chip + "' exceed the " + ordered + " ordered";
+    }
+
+    private static Map<String, Long> orderedPerChip(long orderId) {
+        Map<String, Long> out = new HashMap<>();
+        for (PurchaseOrderLine l : PurchaseOrderLine.<PurchaseOrderLine>list("orderId", orderId)) {
+            out.merge(l.chipId, (long) l.quantity, Long::sum);
+        }
+        return out;
+    }
+
+    /** Units the order's deliveries bring: a cancelled one only what was received before it was cancelled. */
+    private static Map<String, Long> scheduledPerChip(long orderId) {
+        Map<String, Long> out = new HashMap<>();
+        for (Delivery d : Delivery.<Delivery>list("orderId", orderId)) {
+            out.merge(d.chipId, (long) (d.state == DeliveryState.CANCELLED ? d.received : d.quantity), Long::sum);
+        }
+        return out;
+    }
+
+    private static PurchaseOrderLine addLine(long orderId, String chip, int quantity, BigDecimal unitPrice,
+                                             String currency) {
+        PurchaseOrderLine line = new PurchaseOrderLine();
+        line.orderId = orderId;
+        line.chipId = chip;
+        line.quantity = quantity;
+        line.unitPrice = unitPrice;
+        line.currency = currency;
+        line.persist();
+        return line;
     }
 
     private PurchaseOrder newOrder(String supplier, String reference) {

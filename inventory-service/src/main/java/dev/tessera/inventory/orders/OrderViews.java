@@ -1,8 +1,11 @@
 package dev.tessera.inventory.orders;
 
+import dev.tessera.inventory.api.ChipCount;
 import dev.tessera.inventory.api.PlausibleDate;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
@@ -22,22 +25,23 @@ public final class OrderViews {
     }
 
     public record PurchaseOrderRequest(
-            @NotBlank @Size(max = 256) String supplier,
-            @NotBlank @Size(max = 128) String reference,
+            @NotBlank @Size(max = PurchaseOrder.SUPPLIER_LENGTH) String supplier,
+            @NotBlank @Size(max = PurchaseOrder.REFERENCE_LENGTH) String reference,
             @NotEmpty @Size(max = 1000) List<@Valid @NotNull LineRequest> lines,
             @Size(max = 10000) List<@Valid @NotNull DeliveryRequest> deliveries) {
     }
 
     public record LineRequest(
             @NotBlank @Size(max = 64) String chip,
-            @NotNull @Positive Integer quantity,
-            @NotNull @PositiveOrZero BigDecimal unitPrice,
+            @NotNull @Positive @Max(ChipCount.MAX) Integer quantity,
+            // The column is numeric(16, 2): anything else would be stored other than it was sent.
+            @NotNull @PositiveOrZero @Digits(integer = 14, fraction = 2) BigDecimal unitPrice,
             @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as USD") String currency) {
     }
 
     public record DeliveryRequest(
             @NotBlank @Size(max = 64) String chip,
-            @NotNull @Positive Integer quantity,
+            @NotNull @Positive @Max(ChipCount.MAX) Integer quantity,
             @NotNull @PlausibleDate LocalDate scheduledDate,
             @NotBlank @Size(max = 64) String site) {
     }
@@ -46,7 +50,7 @@ public final class OrderViews {
     public record DeliveryPatch(@PlausibleDate LocalDate scheduledDate, DeliveryState state, @Size(max = 1000) String note) {
     }
 
-    public record ReceiptRequest(@NotNull @Positive Integer quantity, @Size(max = 64) String site) {
+    public record ReceiptRequest(@NotNull @Positive @Max(ChipCount.MAX) Integer quantity, @Size(max = 64) String site) {
     }
 
     public record LineView(long id, String chip, int quantity, BigDecimal unitPrice, String currency) {

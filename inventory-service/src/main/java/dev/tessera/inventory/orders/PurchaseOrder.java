@@ -13,6 +13,10 @@ import java.time.Instant;
 @Table(name = "purchase_order")
 public class PurchaseOrder extends PanacheEntityBase {
 
+    /** The columns' lengths (V1__inventory.sql), checked on every way in. */
+    public static final int SUPPLIER_LENGTH = 256;
+    public static final int REFERENCE_LENGTH = 128;
+
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.api.LenientDate;
+import dev.tessera.inventory.api.Problem;
+import dev.tessera.inventory.api.ProblemMapper;
 import dev.tessera.inventory.catalog.ChipModel;
 import dev.tessera.inventory.orders.Delivery;
 import dev.tessera.inventory.rationing.Quota;
@@ -19,7 +21,9 @@ import dev.tessera.inventory.rationing.RationingResource.QuotaView;
 import io.quarkus.panache.common.Sort;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Valid;
+import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.NotNull;
@@ -32,11 +36,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.NavigableSet;
@@ -58,6 +65,9 @@ public class PlanningResource {
     @Inject
     Clock clock;
 
+    @Inject
+    Validator validator;
+
     public enum Step {
         DAY, WEEK, MONTH;
 
@@ -74,7 +84,7 @@ public class PlanningResource {
      * leaves reservations uncovered).
      */
     @JsonPropertyOrder({"date", "onHand", "arriving", "reserved", "free", "freeH100Equivalent"})
-    public record ForecastPoint(LocalDate date, int onHand, int arriving, int reserved, int free,
+    public record ForecastPoint(LocalDate date, long onHand, long arriving, long reserved, long free,
                                 double freeH100Equivalent) {
     }
 
@@ -142,9 +152,9 @@ public class PlanningResource {
         List<ForecastPoint> points = new ArrayList<>(dates.size());
         LocalDate previous = null;
         for (LocalDate d : dates) {
-            int onHand = t.onHand(d);
-            int reserved = t.reserved(d);
-            int free = onHand - reserved;
+            long onHand = t.onHand(d);
+            long reserved = t.reserved(d);
+            long free = onHand - reserved;
             points.add(new ForecastPoint(d, onHand, t.arriving(previous, d), reserved, free,
                     Math.round(free * model.h100Equivalent * 100) / 100.0));
             previous = d;
@@ -173,6 +183,68 @@ public class PlanningResource {
     @Transactional
     @RolesAllowed(Roles.VIEWER)
     public RunwayView runway(@Valid @NotNull RunwayRequest body) {
+        return answer(body);
+    }
+
+    /**
+     * The runway with the demand plan in the query: {@code ?chip=a100&demand=2027-01-01:64&demand=2027-06-01:128},
+     * each step {@code <from>:<chips>}, several also comma-separated in one parameter. The same rules,
+     * field names ({@code demand[1].from}) and answer as {@code POST /runway}.
+     */
+    @GET
+    @Path("/runway")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    @RolesAllowed(Roles.VIEWER)
+    public RunwayView runwayByQuery(@RestQuery String chip, @RestQuery List<String> demand) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        List<DemandStep> steps = new ArrayList<>();
+        for (String parameter : demand == null ? List.<String>of() : demand) {
+            for (String item : parameter.split(",", -1)) {
+                steps.add(demandStep("demand[" + steps.size() + "]", item.trim(), errors));
+            }
+        }
+        RunwayRequest body = new RunwayRequest(chip, steps);
+        // Steps that could not be read are already reported; their null halves need no second message.
+        for (ConstraintViolation<RunwayRequest> v : validator.validate(body)) {
+            String field = ProblemMapper.fieldOf(v);
+            if (errors.stream().noneMatch(e -> e.field().equals(field) || field.startsWith(e.field() + "."))) {
+                errors.add(new Problem.FieldError(field, v.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            errors.sort(Comparator.comparing(Problem.FieldError::field));
+            throw ApiException.invalid(errors);
+        }
+        return answer(body);
+    }
+
+    /** One {@code <from>:<chips>} step of a query; an unreadable half is reported and left null. */
+    private static DemandStep demandStep(String field, String item, List<Problem.FieldError> errors) {
+        int colon = item.lastIndexOf(':');
+        if (colon < 0) {
+            errors.add(new Problem.FieldError(field, "'" + item + "' is not a step <from>:<chips> such as 2027-01-01:64"));
+            return new DemandStep(null, null);
+        }
+        String fromText = item.substring(0, colon).trim();
+        String chipsText = item.substring(colon + 1).trim();
+        LocalDate from = null;
+        try {
+            from = LenientDate.parse(fromText);
+        } catch (DateTimeException e) {
+            errors.add(new Problem.FieldError(field + ".from", "'" + fromText + "' is not a date (YYYY-MM-DD)"));
+        }
+        Double chips = null;
+        try {
+            // BigDecimal reads plain numbers only: no NaN, Infinity or hexadecimal.
+            chips = new BigDecimal(chipsText).doubleValue();
+        } catch (NumberFormatException e) {
+            errors.add(new Problem.FieldError(field + ".chips", "'" + chipsText + "' is not a number"));
+        }
+        return new DemandStep(from, chips);
+    }
+
+    private RunwayView answer(RunwayRequest body) {
         LocalDate today = LocalDate.now(clock);
         Runway.Supply s;
         String unit;
@@ -236,15 +308,21 @@ public class PlanningResource {
         return new Availability(Instant.now(clock), quotas, deliveries, chips);
     }
 
+    /** A date of the query, in the same 1970-2200 range as dates in bodies, so no date arithmetic on it can fail. */
     private static LocalDate date(String field, String text, LocalDate fallback) {
         if (text == null || text.isBlank()) {
             return fallback;
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(text.trim());
+            date = LocalDate.parse(text.trim());
         } catch (DateTimeParseException e) {
             throw ApiException.invalid(field, "'" + text + "' is not a date (YYYY-MM-DD)");
         }
+        if (!PlausibleDate.Check.plausible(date)) {
+            throw ApiException.invalid(field, PlausibleDate.MESSAGE);
+        }
+        return date;
     }
 
     private static Step step(String text) {

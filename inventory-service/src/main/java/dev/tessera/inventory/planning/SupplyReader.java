@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads one chip model's supply for a window in three aggregate queries (balances, not the ledger). */
+/** Reads one chip model's supply for a window in three aggregate queries (balances, not the ledger); sums are {@code long}. */
 @ApplicationScoped
 public class SupplyReader {
 
@@ -23,14 +23,14 @@ public class SupplyReader {
 
     /** Deliveries scheduled up to {@code until} and reservations overlapping {@code [from, until]}. */
     public SupplyTimeline load(String chip, LocalDate from, LocalDate until) {
-        Map<LocalDate, Integer> arrivals = new HashMap<>();
+        Map<LocalDate, Long> arrivals = new HashMap<>();
         for (Object row : em.createNativeQuery("""
                         select scheduled_date, sum(quantity - received) from delivery
                         where chip_id = ?1 and state not in ('RECEIVED', 'CANCELLED') and scheduled_date <= ?2
                         group by scheduled_date""")
                 .setParameter(1, chip).setParameter(2, until).getResultList()) {
             Object[] r = (Object[]) row;
-            arrivals.put(toDate(r[0]), ((Number) r[1]).intValue());
+            arrivals.put(toDate(r[0]), ((Number) r[1]).longValue());
         }
         List<SupplyTimeline.Hold> holds = new ArrayList<>();
         for (Object row : em.createNativeQuery("""
@@ -39,7 +39,7 @@ public class SupplyReader {
                         group by starts, ends""")
                 .setParameter(1, chip).setParameter(2, from).setParameter(3, until).getResultList()) {
             Object[] r = (Object[]) row;
-            holds.add(new SupplyTimeline.Hold(toDate(r[0]), toDate(r[1]), ((Number) r[2]).intValue()));
+            holds.add(new SupplyTimeline.Hold(toDate(r[0]), toDate(r[1]), ((Number) r[2]).longValue()));
         }
         return new SupplyTimeline(ledger.onHand(chip), arrivals, holds);
     }

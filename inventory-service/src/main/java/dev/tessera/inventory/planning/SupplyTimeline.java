@@ -12,37 +12,38 @@ import java.util.TreeSet;
 /**
  * Supply of one chip model over time, as step functions of dates: units on hand (stock now plus
  * deliveries scheduled by then and not cancelled) and units reserved ({@code [from, to)} holds).
- * Pure: the caller reads the database, this answers questions about it.
+ * Pure: the caller reads the database, this answers questions about it. All arithmetic is in
+ * {@code long}: sums over many rows of {@code int} counts must not wrap.
  */
 public final class SupplyTimeline {
 
     /** A reservation, or several with the same period summed. */
-    public record Hold(LocalDate from, LocalDate to, int quantity) {
+    public record Hold(LocalDate from, LocalDate to, long quantity) {
     }
 
     /** The first date in a window where holds would exceed what is on hand. */
-    public record Overbooking(LocalDate date, int onHand, int reserved) {
+    public record Overbooking(LocalDate date, long onHand, long reserved) {
     }
 
-    private final int stock;
-    private final NavigableMap<LocalDate, Integer> arrivedBy = new TreeMap<>();
-    private final NavigableMap<LocalDate, Integer> reservedFrom = new TreeMap<>();
+    private final long stock;
+    private final NavigableMap<LocalDate, Long> arrivedBy = new TreeMap<>();
+    private final NavigableMap<LocalDate, Long> reservedFrom = new TreeMap<>();
 
     /** {@code arrivals}: units still owed by scheduled date; dates in the past count as due now. */
-    public SupplyTimeline(int stock, Map<LocalDate, Integer> arrivals, List<Hold> holds) {
+    public SupplyTimeline(long stock, Map<LocalDate, ? extends Number> arrivals, List<Hold> holds) {
         this.stock = stock;
-        int sum = 0;
-        for (Map.Entry<LocalDate, Integer> e : new TreeMap<>(arrivals).entrySet()) {
-            sum += e.getValue();
+        long sum = 0;
+        for (Map.Entry<LocalDate, ? extends Number> e : new TreeMap<>(arrivals).entrySet()) {
+            sum += e.getValue().longValue();
             arrivedBy.put(e.getKey(), sum);
         }
-        TreeMap<LocalDate, Integer> delta = new TreeMap<>();
+        TreeMap<LocalDate, Long> delta = new TreeMap<>();
         for (Hold h : holds) {
-            delta.merge(h.from(), h.quantity(), Integer::sum);
-            delta.merge(h.to(), -h.quantity(), Integer::sum);
+            delta.merge(h.from(), h.quantity(), Long::sum);
+            delta.merge(h.to(), -h.quantity(), Long::sum);
         }
-        int level = 0;
-        for (Map.Entry<LocalDate, Integer> e : delta.entrySet()) {
+        long level = 0;
+        for (Map.Entry<LocalDate, Long> e : delta.entrySet()) {
             level += e.getValue();
             reservedFrom.put(e.getKey(), level);
         }
@@ -56,29 +57,29 @@ public final class SupplyTimeline {
         reservedFrom.subMap(h.from(), true, h.to(), false).replaceAll((date, level) -> level + h.quantity());
     }
 
-    public int stock() {
+    public long stock() {
         return stock;
     }
 
     /** Units expected on hand at {@code date}: stock plus deliveries scheduled on or before it. */
-    public int onHand(LocalDate date) {
-        Map.Entry<LocalDate, Integer> e = arrivedBy.floorEntry(date);
+    public long onHand(LocalDate date) {
+        Map.Entry<LocalDate, Long> e = arrivedBy.floorEntry(date);
         return stock + (e == null ? 0 : e.getValue());
     }
 
-    public int reserved(LocalDate date) {
-        Map.Entry<LocalDate, Integer> e = reservedFrom.floorEntry(date);
+    public long reserved(LocalDate date) {
+        Map.Entry<LocalDate, Long> e = reservedFrom.floorEntry(date);
         return e == null ? 0 : e.getValue();
     }
 
-    public int free(LocalDate date) {
+    public long free(LocalDate date) {
         return onHand(date) - reserved(date);
     }
 
     /** Units scheduled after {@code after} (exclusive; null = since ever) up to {@code until} inclusive. */
-    public int arriving(LocalDate after, LocalDate until) {
-        Map.Entry<LocalDate, Integer> end = arrivedBy.floorEntry(until);
-        Map.Entry<LocalDate, Integer> start = after == null ? null : arrivedBy.floorEntry(after);
+    public long arriving(LocalDate after, LocalDate until) {
+        Map.Entry<LocalDate, Long> end = arrivedBy.floorEntry(until);
+        Map.Entry<LocalDate, Long> start = after == null ? null : arrivedBy.floorEntry(after);
         return (end == null ? 0 : end.getValue()) - (start == null ? 0 : start.getValue());
     }
 
@@ -93,13 +94,13 @@ public final class SupplyTimeline {
      * Whether holding {@code extra} more units over {@code [from, to)} overbooks. On-hand only grows
      * with time, so it suffices to test {@code from} and each date inside where reservations rise.
      */
-    public Optional<Overbooking> overbooking(LocalDate from, LocalDate to, int extra) {
+    public Optional<Overbooking> overbooking(LocalDate from, LocalDate to, long extra) {
         List<LocalDate> points = new ArrayList<>();
         points.add(from);
         points.addAll(reservedFrom.subMap(from, false, to, false).keySet());
         for (LocalDate p : points) {
-            int reserved = reserved(p);
-            int onHand = onHand(p);
+            long reserved = reserved(p);
+            long onHand = onHand(p);
             if (reserved + extra > onHand) {
                 return Optional.of(new Overbooking(p, onHand, reserved));
             }

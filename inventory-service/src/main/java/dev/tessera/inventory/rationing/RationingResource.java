@@ -6,6 +6,7 @@ import dev.tessera.inventory.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.tessera.inventory.api.ApiException;
+import dev.tessera.inventory.api.ChipCount;
 import dev.tessera.inventory.api.LenientDate;
 import dev.tessera.inventory.catalog.ChipModel;
 import io.quarkus.panache.common.Sort;
@@ -13,6 +14,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -56,7 +58,7 @@ public class RationingResource {
     public record QuotaRequest(
             @NotBlank @Pattern(regexp = TEAM_PATTERN, message = "must be a lowercase team name such as llm-core") String team,
             @NotBlank @Size(max = 64) String chip,
-            @NotNull @PositiveOrZero Integer quantity,
+            @NotNull @PositiveOrZero @Max(ChipCount.MAX) Integer quantity,
             @PlausibleDate @JsonDeserialize(using = LenientDate.class) LocalDate from,
             @PlausibleDate @JsonDeserialize(using = LenientDate.class) LocalDate to) {
     }
@@ -70,7 +72,7 @@ public class RationingResource {
     public record ReservationRequest(
             @NotBlank @Pattern(regexp = TEAM_PATTERN, message = "must be a lowercase team name such as llm-core") String team,
             @NotBlank @Size(max = 64) String chip,
-            @NotNull @Positive Integer quantity,
+            @NotNull @Positive @Max(ChipCount.MAX) Integer quantity,
             @NotNull @PlausibleDate @JsonDeserialize(using = LenientDate.class) LocalDate from,
             @NotNull @PlausibleDate @JsonDeserialize(using = LenientDate.class) LocalDate to,
             @Size(max = 128) String jobId) {

@@ -62,7 +62,7 @@ public class StockImport {
             if (chip != null && !chips.contains(chip)) {
                 table.error(row, "chip", "unknown chip model '" + chip + "'");
             }
-            Integer quantity = table.positiveInt(row, "quantity");
+            Integer quantity = table.chipCount(row, "quantity");
             StockState from = table.enumValue(row, "from", StockState.class, true);
             String toColumn = row.cells().containsKey("to") ? "to" : "state";
             StockState to = table.enumValue(row, toColumn, StockState.class, true);
@@ -71,10 +71,7 @@ public class StockImport {
             } else if (from != null && from == to) {
                 table.error(row, toColumn, "from and to are the same state");
             }
-            String note = row.get("note");
-            if (note != null && note.length() > 1000) {
-                table.error(row, "note", "must be at most 1000 characters");
-            }
+            String note = table.text(row, "note", 1000, true);
             lines.add(new Line(row, site, chip, quantity == null ? 0 : quantity, from, to, note));
         }
         table.failIfErrors();
@@ -89,11 +86,11 @@ public class StockImport {
             }
         }
         em.unwrap(Session.class).doWork(conn -> {
-            Map<Key, Integer> balances = lock(conn, keys);
+            Map<Key, Long> balances = lock(conn, keys);
             for (Line l : lines) {
                 if (l.from != null) {
                     Key k = new Key(l.site, l.chip, l.from);
-                    int have = balances.get(k);
+                    long have = balances.get(k);
                     if (have < l.quantity) {
                         table.error(l.row, "quantity", "site '" + l.site + "' holds " + have + " " + l.chip + " in "
                                 + l.from + " at this row; cannot move " + l.quantity);
@@ -102,7 +99,14 @@ public class StockImport {
                     balances.put(k, have - l.quantity);
                 }
                 if (l.to != null) {
-                    balances.merge(new Key(l.site, l.chip, l.to), l.quantity, Integer::sum);
+                    Key k = new Key(l.site, l.chip, l.to);
+                    long have = balances.get(k);
+                    if (have + l.quantity > Integer.MAX_VALUE) {
+                        table.error(l.row, "quantity", StockLedger.tooMuch(l.site, l.chip, l.to, have, l.quantity)
+                                + " at this row");
+                        continue;
+                    }
+                    balances.put(k, have + l.quantity);
                 }
             }
             table.failIfErrors();
@@ -112,7 +116,7 @@ public class StockImport {
     }
 
     /** Creates missing balance rows, then locks all of them in key order (no deadlock with movements). */
-    private static Map<Key, Integer> lock(Connection conn, Set<Key> keys) throws SQLException {
+    private static Map<Key, Long> lock(Connection conn, Set<Key> keys) throws SQLException {
         try (PreparedStatement ins = conn.prepareStatement("""
                 insert into stock_balance (site_id, chip_id, state, quantity) values (?, ?, ?, 0)
                 on conflict do nothing""")) {
@@ -124,7 +128,7 @@ public class StockImport {
             }
             ins.executeBatch();
         }
-        Map<Key, Integer> balances = new HashMap<>();
+        Map<Key, Long> balances = new HashMap<>();
         try (PreparedStatement sel = conn.prepareStatement("""
                 select b.site_id, b.chip_id, b.state, b.quantity from stock_balance b
                 join unnest(?::text[], ?::text[], ?::text[]) as k(site_id, chip_id, state)
@@ -136,14 +140,14 @@ public class StockImport {
             try (ResultSet rs = sel.executeQuery()) {
                 while (rs.next()) {
                     balances.put(new Key(rs.getString(1), rs.getString(2), StockState.valueOf(rs.getString(3))),
-                            rs.getInt(4));
+                            rs.getLong(4));
                 }
             }
         }
         return balances;
     }
 
-    private static void write(Connection conn, List<Line> lines, Map<Key, Integer> balances) throws SQLException {
+    private static void write(Connection conn, List<Line> lines, Map<Key, Long> balances) throws SQLException {
         try (PreparedStatement ins = conn.prepareStatement("""
                 insert into stock_movement (site_id, chip_id, quantity, from_state, to_state, note, created_at)
                 values (?, ?, ?, ?, ?, ?, now())""")) {
@@ -164,8 +168,8 @@ public class StockImport {
         }
         try (PreparedStatement upd = conn.prepareStatement(
                 "update stock_balance set quantity = ? where site_id = ? and chip_id = ? and state = ?")) {
-            for (Map.Entry<Key, Integer> e : balances.entrySet()) {
-                upd.setInt(1, e.getValue());
+            for (Map.Entry<Key, Long> e : balances.entrySet()) {
+                upd.setInt(1, Math.toIntExact(e.getValue()));
                 upd.setString(2, e.getKey().site);
                 upd.setString(3, e.getKey().chip);
                 upd.setString(4, e.getKey().state.name());

@@ -53,11 +53,22 @@ public class StockLedger {
     }
 
     private void add(String site, String chip, StockState state, int quantity) {
-        em.createNativeQuery("""
+        // A balance is an integer column: refuse the movement rather than let the database fail on the sum.
+        int updated = em.createNativeQuery("""
                 insert into stock_balance (site_id, chip_id, state, quantity) values (?1, ?2, ?3, ?4)
                 on conflict (site_id, chip_id, state) do update set quantity = stock_balance.quantity + excluded.quantity
+                where stock_balance.quantity <= 2147483647 - excluded.quantity
                 """).setParameter(1, site).setParameter(2, chip).setParameter(3, state.name()).setParameter(4, quantity)
                 .executeUpdate();
+        if (updated == 0) {
+            throw ApiException.invalid("quantity", tooMuch(site, chip, state, balance(site, chip, state), quantity));
+        }
+    }
+
+    /** Why a balance cannot take {@code quantity} more units: it would not fit its column. */
+    public static String tooMuch(String site, String chip, StockState state, long have, long quantity) {
+        return "site '" + site + "' holds " + have + " " + chip + " in " + state + "; " + quantity
+                + " more would exceed the largest balance, " + Integer.MAX_VALUE;
     }
 
     private void take(String site, String chip, StockState state, int quantity) {
@@ -80,13 +91,13 @@ public class StockLedger {
         return rows.isEmpty() ? 0 : ((Number) rows.get(0)).intValue();
     }
 
-    /** Units on hand (in service or in a warehouse) of one chip model over all sites. */
-    public int onHand(String chip) {
+    /** Units on hand (in service or in a warehouse) of one chip model over all sites; the sum may exceed an {@code int}. */
+    public long onHand(String chip) {
         Number n = (Number) em.createNativeQuery("""
                 select coalesce(sum(quantity), 0) from stock_balance
                 where chip_id = ?1 and state in ('IN_SERVICE', 'WAREHOUSE')
                 """).setParameter(1, chip).getSingleResult();
-        return n.intValue();
+        return n.longValue();
     }
 
     public List<Balance> balances(String chip, String site) {

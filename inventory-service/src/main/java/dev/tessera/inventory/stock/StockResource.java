@@ -4,6 +4,7 @@ import dev.tessera.inventory.audit.AuditTrail;
 import dev.tessera.inventory.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import dev.tessera.inventory.api.ApiException;
+import dev.tessera.inventory.api.ChipCount;
 import dev.tessera.inventory.catalog.ChipModel;
 import dev.tessera.inventory.catalog.Site;
 import io.quarkus.panache.common.Page;
@@ -49,7 +50,7 @@ public class StockResource {
     public record MovementRequest(
             @NotBlank @Size(max = 64) String site,
             @NotBlank @Size(max = 64) String chip,
-            @NotNull @Positive Integer quantity,
+            @NotNull @Positive @Max(ChipCount.MAX) Integer quantity,
             StockState from,
             StockState to,
             @Size(max = 1000) String note) {

@@ -58,4 +58,21 @@ class SupplyTimelineTest {
         assertThat(t.overbooking(day(8), day(9), 1)).isPresent();
         assertThat(t.overbooking(day(10), day(30), 4)).isEmpty();
     }
+
+    @Test
+    void sumsBeyondAnIntDoNotWrap() {
+        SupplyTimeline t = new SupplyTimeline(10, Map.of(), List.of(new SupplyTimeline.Hold(day(0), day(10), 1)));
+        // 1 + 2147483647 is negative in int arithmetic, which would let it through.
+        assertThat(t.overbooking(day(0), day(10), Integer.MAX_VALUE)).isPresent();
+        SupplyTimeline big = new SupplyTimeline(2_000_000_000L, Map.of(day(1), 2_000_000_000L, day(2), 2_000_000_000L),
+                List.of(new SupplyTimeline.Hold(day(0), day(5), 2_000_000_000L),
+                        new SupplyTimeline.Hold(day(1), day(5), 2_000_000_000L)));
+        assertThat(big.onHand(day(2))).isEqualTo(6_000_000_000L);
+        assertThat(big.arriving(null, day(2))).isEqualTo(4_000_000_000L);
+        assertThat(big.reserved(day(1))).isEqualTo(4_000_000_000L);
+        assertThat(big.free(day(2))).isEqualTo(2_000_000_000L);
+        assertThat(big.overbooking(day(1), day(3), 1)).get()
+                .extracting(SupplyTimeline.Overbooking::date).isEqualTo(day(1));
+        assertThat(big.overbooking(day(2), day(3), 2_000_000_000L)).isEmpty();
+    }
 }

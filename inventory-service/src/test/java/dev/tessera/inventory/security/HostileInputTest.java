@@ -58,6 +58,7 @@ class HostileInputTest {
             new Target("PATCH", "/api/v1/deliveries/{id}"), new Target("POST", "/api/v1/deliveries/{id}/receipts"),
             new Target("POST", "/api/v1/deliveries/import"),
             new Target("GET", "/api/v1/forecast"), new Target("POST", "/api/v1/runway"),
+            new Target("GET", "/api/v1/runway"),
             new Target("GET", "/api/v1/availability"),
             new Target("POST", "/api/v1/quotas"), new Target("GET", "/api/v1/quotas"),
             new Target("DELETE", "/api/v1/quotas/{id}"),
@@ -145,7 +146,7 @@ class HostileInputTest {
                 "text/plain", "application/xml", "application/merge-patch+json", "application/octet-stream",
                 "nonsense/???", null);
         Arbitrary<Map<String, String>> query = Arbitraries.maps(
-                Arbitraries.of("chip", "site", "from", "to", "step", "page", "size", "limit", "team", "state", "x"),
+                Arbitraries.of("chip", "site", "from", "to", "step", "page", "size", "limit", "team", "state", "demand", "x"),
                 scalar().map(v -> v.startsWith("\"") && v.endsWith("\"") && v.length() > 1 ? v.substring(1, v.length() - 1) : v))
                 .ofMaxSize(4);
         Arbitrary<String> idempotency = Arbitraries.oneOf(Arbitraries.just(null), Arbitraries.just(""),

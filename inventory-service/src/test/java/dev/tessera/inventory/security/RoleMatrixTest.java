@@ -62,6 +62,7 @@ class RoleMatrixTest {
             new Endpoint("POST", "/api/v1/deliveries/import", "text/csv", "nonsense", PLAN),
             new Endpoint("GET", "/api/v1/forecast", null, null, READ),
             new Endpoint("POST", "/api/v1/runway", "application/json", "{}", READ),
+            new Endpoint("GET", "/api/v1/runway", null, null, READ),
             new Endpoint("GET", "/api/v1/availability", null, null, READ_OR_SCHEDULER),
             new Endpoint("POST", "/api/v1/quotas", "application/json", "{}", ADMIN),
             new Endpoint("GET", "/api/v1/quotas", null, null, READ),
