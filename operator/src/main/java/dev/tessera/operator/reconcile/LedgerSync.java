@@ -1,6 +1,7 @@
 package dev.tessera.operator.reconcile;
 
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -30,7 +31,19 @@ public class LedgerSync {
     @Inject
     Instance<NodePoolWatcher> pools;
 
-    public synchronized void syncNow() {
+    /** A sync holds it exclusively; releases share it, so they run side by side but never during a sync. */
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    public void syncNow() {
+        lock.writeLock().lock();
+        try {
+            send();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void send() {
         List<BoundPlacement> bound = client.resources(TrainingJob.class).inAnyNamespace().list().getItems().stream()
                 .filter(LedgerSync::holdsChips)
                 .map(PlacementMapping::bound)
@@ -40,6 +53,20 @@ public class LedgerSync {
             LOG.infof("ledger sync sent to the scheduler: %d pools, %d bound placements", snapshot.size(), bound.size());
         } else {
             LOG.debug("the scheduler was synced already (by an earlier sync of this operator): nothing sent twice");
+        }
+    }
+
+    /**
+     * Releases a job's chips, never while a sync is on its way: a sync lists the jobs that hold chips and
+     * then sends them, so a release between the two would be undone when the sync arrives and the chips
+     * would stay booked for a job that let them go. Behind the sync's lock, the release lands after it.
+     */
+    public void release(String jobId) {
+        lock.readLock().lock();
+        try {
+            scheduler.release(jobId);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 

@@ -11,6 +11,27 @@ public final class SpecValidator {
     private SpecValidator() {
     }
 
+    private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+
+    /**
+     * The job's name as its workers need it: their headless Service is named after the job, so the name
+     * must be a DNS label (lowercase letters, digits and '-', starting with a letter, no dots), and each
+     * worker's host name {@code <name>-s<shard>-w<worker>} must fit the 63 characters of a DNS label too.
+     * The API accepts names (dots, a leading digit, up to 253 characters) that would fail there.
+     */
+    public static List<String> validateName(String name, TrainingJobSpec spec) {
+        if (name == null || spec == null) {
+            return List.of();
+        }
+        int longest = 63 - ("-s" + Math.max(0, spec.getShards() - 1) + "-w" + Math.max(0, spec.getChipsPerShard() - 1)).length();
+        if (!DNS_LABEL.matcher(name).matches() || name.length() > longest) {
+            return List.of("metadata.name '" + name + "': the workers' Service and host names are made from it, so it must be"
+                    + " lowercase letters, digits and '-', start with a letter, hold no dots and be at most " + longest
+                    + " characters for " + spec.getShards() + " shards of " + spec.getChipsPerShard() + " chips");
+        }
+        return List.of();
+    }
+
     public static List<String> validate(TrainingJobSpec spec, Catalog catalog) {
         List<String> problems = new ArrayList<>();
         if (spec == null) {
@@ -45,6 +66,10 @@ public final class SpecValidator {
             }
         }
         var template = spec.getTemplate();
+        if (template != null && template.getSpec() != null && template.getSpec().getContainers() != null
+                && template.getSpec().getContainers().stream().anyMatch(c -> c.getName() == null || c.getName().isBlank())) {
+            problems.add("spec.template.spec.containers: every container needs a name");
+        }
         if (template == null || template.getSpec() == null || template.getSpec().getContainers() == null
                 || template.getSpec().getContainers().isEmpty()) {
             problems.add("spec.template.spec.containers must hold at least one container");

@@ -77,8 +77,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     private final Duration pendingRetry;
     private final Clock clock;
     private final KubernetesClient kubernetes;
-    /** Failed Pods already counted, so a stale cache never counts one failure twice. */
-    private final Set<String> countedFailures = ConcurrentHashMap.newKeySet();
+    /**
+     * Per job, its failed Pods already counted, so a stale cache never counts one failure twice. A Pod's
+     * uid is kept while the cache still shows the Pod, and a job's entry goes with the job.
+     */
+    private final Map<String, Set<String>> countedFailures = new ConcurrentHashMap<>();
     private final Map<String, Integer> unavailableStreak = new ConcurrentHashMap<>();
     /** The resourceVersion of each job's last write by this reconciler: its status, or its finalizer. */
     private final Map<String, String> lastWritten = new ConcurrentHashMap<>();
@@ -198,6 +201,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         Map<String, Pod> pods = context.getSecondaryResources(Pod.class).stream()
                 .filter(p -> job.getMetadata().getUid().equals(label(p, WorkerPods.LABEL_JOB_UID)))
                 .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p, (a, b) -> a));
+        Set<String> cachedPods = pods.values().stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
         Duration reschedule = null;
 
         if (status.getPhase() != null && status.getPhase().isTerminal()) {
@@ -206,10 +210,15 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
 
         // 1. Validate what the CRD cannot.
         Catalog catalog = scheduler.catalog();
-        List<String> problems = SpecValidator.validate(job.getSpec(), catalog);
+        List<String> problems = new ArrayList<>(SpecValidator.validateName(job.getMetadata().getName(), job.getSpec()));
+        problems.addAll(SpecValidator.validate(job.getSpec(), catalog));
         if (!problems.isEmpty()) {
             stopWorkers(client, job, pods.values());
-            releasePlacement(job, status);
+            // the first pass that finds the spec invalid releases even without a recorded placement: one booked
+            // by a pass whose status write was lost is held in the scheduler all the same
+            boolean firstInvalidPass = Conditions.find(status.getConditions(), Conditions.PLACED)
+                    .map(c -> !Reasons.INVALID_SPEC.equals(c.getReason())).orElse(true);
+            releasePlacement(job, status, firstInvalidPass);
             String message = String.join("; ", problems);
             status.setPhase(Phase.Pending);
             boolean changed = Conditions.set(status.getConditions(), Conditions.PLACED, false, Reasons.INVALID_SPEC,
@@ -225,7 +234,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         // 2. Suspend releases the chips and keeps the job.
         if (job.getSpec().isSuspend()) {
             stopWorkers(client, job, pods.values());
-            releasePlacement(job, status);
+            // as for an invalid spec: the first suspended pass releases whatever the scheduler may hold
+            releasePlacement(job, status, !Conditions.isTrue(status.getConditions(), Conditions.SUSPENDED));
             status.setPhase(Phase.Suspended);
             if (Conditions.set(status.getConditions(), Conditions.SUSPENDED, true, Reasons.SUSPENDED,
                     "spec.suspend is true: workers stopped, chips released", generation, now)) {
@@ -338,8 +348,10 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         }
         Set<String> avoid = new TreeSet<>();
         List<Pod> newlyFailed = new ArrayList<>();
+        Set<String> counted = countedFailures.computeIfAbsent(job.getMetadata().getUid(), uid -> ConcurrentHashMap.newKeySet());
+        counted.retainAll(cachedPods); // a Pod the cache no longer shows cannot be counted again
         for (Pod pod : failed) {
-            if (countedFailures.add(pod.getMetadata().getUid())) {
+            if (counted.add(pod.getMetadata().getUid())) {
                 newlyFailed.add(pod);
                 String pool = label(pod, WorkerPods.LABEL_POOL);
                 status.setRestarts((status.getRestarts() == null ? 0 : status.getRestarts()) + 1);
@@ -352,7 +364,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
             try {
                 before = persist(job, before);
             } catch (RuntimeException e) {
-                newlyFailed.forEach(p -> countedFailures.remove(p.getMetadata().getUid()));
+                newlyFailed.forEach(p -> counted.remove(p.getMetadata().getUid()));
                 throw e;
             }
             for (Pod pod : newlyFailed) {
@@ -618,8 +630,13 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     }
 
     private void releasePlacement(TrainingJob job, TrainingJobStatus status) {
-        if (status.getPlacement() != null || status.getPlacementSignature() != null) {
-            scheduler.release(job.getMetadata().getUid());
+        releasePlacement(job, status, false);
+    }
+
+    /** Releases the recorded placement, or with {@code evenIfNoneRecorded} whatever the scheduler holds for the job. */
+    private void releasePlacement(TrainingJob job, TrainingJobStatus status, boolean evenIfNoneRecorded) {
+        if (evenIfNoneRecorded || status.getPlacement() != null || status.getPlacementSignature() != null) {
+            ledgerSync.release(job.getMetadata().getUid());
         }
         status.setPlacement(null);
         status.setPlacementSignature(null);
@@ -662,7 +679,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
 
     /** A deleted job: its chips released first (if that fails, it keeps the finalizer and is retried), then its workers. */
     private void cleanup(TrainingJob job, Context<TrainingJob> context) {
-        scheduler.release(job.getMetadata().getUid());
+        ledgerSync.release(job.getMetadata().getUid());
         context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
                 .withLabel(WorkerPods.LABEL_JOB_UID, job.getMetadata().getUid()).delete();
         forget(job);
@@ -678,6 +695,12 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         placementFirst.forget(ResourceID.fromResource(job));
         lastWritten.remove(job.getMetadata().getUid());
         unavailableStreak.remove(job.getMetadata().getUid());
+        countedFailures.remove(job.getMetadata().getUid());
+    }
+
+    /** Jobs whose counted failures are remembered: for tests. */
+    int jobsWithCountedFailures() {
+        return countedFailures.size();
     }
 
     @Override

@@ -205,6 +205,28 @@ class TrainingJobOperatorTest {
         assertThat(scheduler().placements).doesNotContainKey(uid);
         assertThat(workers("bad-chip")).isEmpty();
         assertThat(get("bad-chip").getStatus().getObservedGeneration()).isEqualTo(get("bad-chip").getMetadata().getGeneration());
+        // released once all the same: a booking whose status write was lost would be held in the scheduler otherwise
+        assertThat(scheduler().deleted).contains(uid);
+    }
+
+    @Test
+    void aNameThatMakesNoValidServiceOrHostNameIsAnInvalidSpecBeforeAnyChipIsBooked() {
+        create(job("llama-3.1-70b", 1, 8, List.of("h800")));
+        eventually("InvalidSpec", () -> conditionIs("llama-3.1-70b", Conditions.PLACED, "False", "InvalidSpec"));
+        assertThat(condition("llama-3.1-70b", Conditions.PLACED).getMessage()).contains("metadata.name 'llama-3.1-70b'")
+                .contains("no dots");
+        assertThat(scheduler().placements).doesNotContainKey(get("llama-3.1-70b").getMetadata().getUid());
+        assertThat(workers("llama-3.1-70b")).isEmpty();
+    }
+
+    @Test
+    void aJobSuspendedFromTheStartReleasesWhateverTheSchedulerMayHoldForIt() {
+        TrainingJob paused = job("paused-from-start", 1, 8, List.of("h800"));
+        paused.getSpec().setSuspend(true);
+        create(paused);
+        eventually("Suspended", () -> get("paused-from-start").getStatus() != null
+                && get("paused-from-start").getStatus().getPhase() == Phase.Suspended);
+        assertThat(scheduler().deleted).contains(get("paused-from-start").getMetadata().getUid());
     }
 
     @Test

@@ -36,4 +36,28 @@ class SpecValidatorTest {
         spec.setTensorParallel(8);
         assertThat(SpecValidator.validate(spec, PoolSnapshotTest.CATALOG)).hasSize(2);
     }
+
+    @Test
+    void aContainerWithoutANameIsNamed() {
+        var spec = WorkerPodsTest.job().getSpec();
+        spec.getTemplate().getSpec().getContainers().get(0).setName(null);
+        assertThat(SpecValidator.validate(spec, PoolSnapshotTest.CATALOG))
+                .containsExactly("spec.template.spec.containers: every container needs a name");
+    }
+
+    @Test
+    void aJobNameMustMakeValidServiceAndHostNames() {
+        var spec = WorkerPodsTest.job().getSpec();
+        spec.setShards(16);
+        spec.setChipsPerShard(8);
+        assertThat(SpecValidator.validateName("llama-70b", spec)).isEmpty();
+        // "-s15-w7" leaves 56 characters
+        assertThat(SpecValidator.validateName("a".repeat(56), spec)).isEmpty();
+        assertThat(SpecValidator.validateName("a".repeat(57), spec)).singleElement().asString()
+                .contains("at most 56 characters");
+        for (String bad : List.of("llama-3.1-70b", "7b-pretrain", "trailing-", "Upper")) {
+            assertThat(SpecValidator.validateName(bad, spec)).as(bad).singleElement().asString()
+                    .startsWith("metadata.name '" + bad + "'");
+        }
+    }
 }
