@@ -115,6 +115,25 @@ public final class PlacementMapping {
         return nodes;
     }
 
+    /**
+     * Why a placement answer cannot be for this spec, or {@code null} when it can: the scheduler answers a
+     * job's booked placement whatever the request, so one booked for an earlier spec (by a pass whose
+     * status write was lost) comes back with another shard count or shard size.
+     */
+    public static String mismatch(PlacementAnswer answer, TrainingJobSpec spec) {
+        int shards = answer.shards() == null ? 0 : answer.shards().size();
+        if (shards < spec.effectiveMinShards() || shards > spec.getShards()) {
+            return shards + " shards where the spec wants " + spec.effectiveMinShards() + " to " + spec.getShards();
+        }
+        for (ShardDto shard : answer.shards()) {
+            if (shard.chips() != spec.getChipsPerShard()) {
+                return "shard " + shard.index() + " holds " + shard.chips() + " chips where the spec wants "
+                        + spec.getChipsPerShard();
+            }
+        }
+        return null;
+    }
+
     /** Digest of the spec fields a placement depends on; when it changes, the job is placed again. */
     public static String signature(TrainingJobSpec s) {
         StringBuilder b = new StringBuilder();

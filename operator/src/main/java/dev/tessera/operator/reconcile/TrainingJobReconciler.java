@@ -301,6 +301,15 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
             return finish(job, before, pendingRetry);
         }
         PlacementAnswer answer = result.answer();
+        String stale = PlacementMapping.mismatch(answer, job.getSpec());
+        if (stale != null) {
+            // booked for an earlier spec: let it go, and the next pass asks for this one
+            LOG.infof("%s/%s: the scheduler held a placement made for an earlier spec (%s): releasing it, placing again",
+                    job.getMetadata().getNamespace(), job.getMetadata().getName(), stale);
+            stopWorkers(client, job, pods.values());
+            releasePlacement(job, status, true);
+            return finish(job, before, Duration.ofSeconds(1));
+        }
         boolean newlyPlaced = status.getPlacement() == null;
         PlacementStatus placement = PlacementMapping.toStatus(answer, job.getSpec(), now);
         if (!newlyPlaced && status.getPlacement().getEstimate() != null && placement.getEstimate() != null

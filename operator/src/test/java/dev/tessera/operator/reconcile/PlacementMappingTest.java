@@ -34,4 +34,28 @@ class PlacementMappingTest {
                 .containsExactly(new NodeChips("a", 8), new NodeChips("b", 8));
         assertThat(PlacementMapping.nodeChips(shard(8, List.of(), List.of()))).isEmpty();
     }
+
+    private static dev.tessera.operator.scheduler.SchedulerDtos.PlacementAnswer answer(int shards, int chips) {
+        List<dev.tessera.operator.scheduler.SchedulerDtos.ShardDto> out = new java.util.ArrayList<>();
+        for (int i = 0; i < shards; i++) {
+            out.add(new dev.tessera.operator.scheduler.SchedulerDtos.ShardDto(i, "p", "h800", chips,
+                    List.of(new NodeChips("n" + i, chips)), 1.0 / shards));
+        }
+        return new dev.tessera.operator.scheduler.SchedulerDtos.PlacementAnswer("uid", "Placed", out, null, List.of(),
+                List.of(), null, null);
+    }
+
+    @Test
+    void anAnswerBookedForAnEarlierSpecIsToldFromOneForThisSpec() {
+        var spec = WorkerPodsTest.job().getSpec();
+        spec.setShards(2);
+        spec.setMinShards(null);
+        spec.setChipsPerShard(8);
+        assertThat(PlacementMapping.mismatch(answer(2, 8), spec)).isNull();
+        assertThat(PlacementMapping.mismatch(answer(1, 8), spec)).contains("1 shards where the spec wants 2 to 2");
+        assertThat(PlacementMapping.mismatch(answer(3, 8), spec)).isNotNull();
+        assertThat(PlacementMapping.mismatch(answer(2, 16), spec)).contains("holds 16 chips");
+        spec.setMinShards(1);
+        assertThat(PlacementMapping.mismatch(answer(1, 8), spec)).as("fewer shards, within the gang minimum").isNull();
+    }
 }
