@@ -529,8 +529,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                 events.warning(victim, Reasons.PREEMPTED, "preempted by " + by.getMetadata().getNamespace() + "/"
                         + by.getMetadata().getName() + " (priority " + by.getSpec().getPriority() + ")");
                 // Deleting the victim's workers triggers its own reconcile, which finds its placement gone.
-                client.pods().inNamespace(victim.getMetadata().getNamespace())
-                        .withLabel(WorkerPods.LABEL_JOB_UID, uid).delete();
+                deleteWorkersOf(client, victim.getMetadata().getNamespace(), uid);
             });
         }
     }
@@ -682,6 +681,16 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         }
     }
 
+    /**
+     * Deletes every worker of a job, listed from the API, one by one: a delete by label selector is the
+     * {@code deletecollection} verb, which the operator's role does not grant.
+     */
+    private static void deleteWorkersOf(KubernetesClient client, String namespace, String jobUid) {
+        for (Pod pod : client.pods().inNamespace(namespace).withLabel(WorkerPods.LABEL_JOB_UID, jobUid).list().getItems()) {
+            delete(client, pod);
+        }
+    }
+
     private static void stopWorkers(KubernetesClient client, TrainingJob job, java.util.Collection<Pod> pods) {
         pods.forEach(p -> delete(client, p));
     }
@@ -689,8 +698,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     /** A deleted job: its chips released first (if that fails, it keeps the finalizer and is retried), then its workers. */
     private void cleanup(TrainingJob job, Context<TrainingJob> context) {
         ledgerSync.release(job.getMetadata().getUid());
-        context.getClient().pods().inNamespace(job.getMetadata().getNamespace())
-                .withLabel(WorkerPods.LABEL_JOB_UID, job.getMetadata().getUid()).delete();
+        deleteWorkersOf(context.getClient(), job.getMetadata().getNamespace(), job.getMetadata().getUid());
         forget(job);
         JobFinalizer.remove(kubernetes, job, this::finalizerConflict);
     }

@@ -475,10 +475,27 @@ class TrainingJobOperatorTest {
         TrainingJob tj = get("short-lived");
         assertThat(tj.getMetadata().getFinalizers()).containsExactly("trainingjobs.tessera.dev/finalizer");
         String uid = tj.getMetadata().getUid();
+        requestsSoFar();
         client.resource(tj).delete();
         eventually("job gone", () -> get("short-lived") == null);
         assertThat(scheduler().deleted).contains(uid);
         eventually("workers gone", () -> workers("short-lived").isEmpty());
+        // one by one: a delete by label selector is the deletecollection verb, which the operator's role lacks
+        assertThat(requestsSoFar()).noneMatch(r -> r.startsWith("DELETE") && r.contains("/pods?"));
+    }
+
+    /** The API requests made since the last call, as "METHOD path". */
+    private List<String> requestsSoFar() {
+        List<String> out = new java.util.ArrayList<>();
+        try {
+            for (var r = apiServer.getKubernetesMockServer().takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+                    r = apiServer.getKubernetesMockServer().takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                out.add(r.getMethod() + " " + r.getPath());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
     }
 
     @Test
