@@ -292,14 +292,25 @@ spec:
 {{- end }}
 {{- end -}}
 
-{{/* Password of the evaluation PostgreSQL: the value, or one random password shared by every template of this render. */}}
+{{/*
+Password of the evaluation PostgreSQL: the value; on helm upgrade, the one the release's Secret already holds;
+else one random password shared by every template of this render. helm template (and so a GitOps tool that
+renders with it) sees no cluster and draws a new one each time, which is why GitOps setups set it.
+*/}}
 {{- define "tessera.postgresqlPassword" -}}
 {{- if .Values.postgresql.password -}}
 {{- .Values.postgresql.password -}}
 {{- else -}}
-{{- /* Helm hands every template the same values map, so the first template to ask draws the password for all. */ -}}
+{{- /* Helm hands every template the same values map, so the first template to ask decides for all. */ -}}
 {{- if not (hasKey .Values.postgresql "generatedPassword") -}}
-{{- $_ := set .Values.postgresql "generatedPassword" (randAlphaNum 24) -}}
+{{- $kept := "" -}}
+{{- if .Release.IsUpgrade -}}
+{{- $secret := lookup "v1" "Secret" .Release.Namespace (include "tessera.componentName" (dict "root" . "component" "postgresql")) -}}
+{{- if and $secret $secret.data (hasKey $secret.data "password") -}}
+{{- $kept = index $secret.data "password" | b64dec -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set .Values.postgresql "generatedPassword" (default (randAlphaNum 24) $kept) -}}
 {{- end -}}
 {{- .Values.postgresql.generatedPassword -}}
 {{- end -}}

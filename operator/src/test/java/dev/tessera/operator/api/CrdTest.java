@@ -74,6 +74,17 @@ class CrdTest {
     }
 
     @Test
+    void theListsTheCelRuleWalksAreBoundedSoTheApiServerCanCostIt() throws IOException {
+        // kube-apiserver refuses a CRD whose rule's estimated cost is unbounded: preferred.all(c, c in allowed)
+        // over lists without maxItems, of strings without maxLength, is estimated at about 10^12
+        JsonNode chips = YAML.readTree(COMMITTED.toFile()).at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/chips/properties");
+        for (String list : List.of("allowed", "preferred")) {
+            assertThat(chips.at("/" + list + "/maxItems").asInt()).as(list).isEqualTo(64);
+            assertThat(chips.at("/" + list + "/items/maxLength").asInt()).as(list + " items").isEqualTo(63);
+        }
+    }
+
+    @Test
     void crdCarriesStatusSubresourceShortNameAndPrinterColumns() throws IOException {
         JsonNode crd = YAML.readTree(COMMITTED.toFile());
         assertThat(crd.at("/spec/names/shortNames/0").asText()).isEqualTo("tj");
@@ -101,6 +112,11 @@ class CrdTest {
                 Arguments.of("unknown communication", Map.of("workload", Map.of("communication", "Extreme")),
                         "spec.workload.communication"),
                 Arguments.of("preferred not allowed", Map.of("chips", Map.of("allowed", List.of("a800"), "preferred", List.of("h800"))),
+                        "spec.chips.preferred"),
+                Arguments.of("more allowed chip models than the bound",
+                        Map.of("chips", Map.of("allowed", java.util.stream.IntStream.range(0, 65).mapToObj(i -> "c" + i).toList())),
+                        "spec.chips.allowed"),
+                Arguments.of("a chip model id longer than a label", Map.of("chips", Map.of("preferred", List.of("x".repeat(64)))),
                         "spec.chips.preferred"),
                 Arguments.of("negative maxRestarts", Map.of("failurePolicy", Map.of("maxRestarts", -1)),
                         "spec.failurePolicy.maxRestarts"),
