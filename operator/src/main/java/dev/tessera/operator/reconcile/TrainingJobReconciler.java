@@ -213,12 +213,13 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         List<String> problems = new ArrayList<>(SpecValidator.validateName(job.getMetadata().getName(), job.getSpec()));
         problems.addAll(SpecValidator.validate(job.getSpec(), catalog));
         if (!problems.isEmpty()) {
-            stopWorkers(client, job, pods.values());
             // the first pass that finds the spec invalid releases even without a recorded placement: one booked
-            // by a pass whose status write was lost is held in the scheduler all the same
+            // by a pass whose status write was lost is held in the scheduler all the same. Released before the
+            // workers stop: with the scheduler unreachable nothing changes, and the status still tells the truth
             boolean firstInvalidPass = Conditions.find(status.getConditions(), Conditions.PLACED)
                     .map(c -> !Reasons.INVALID_SPEC.equals(c.getReason())).orElse(true);
             releasePlacement(job, status, firstInvalidPass);
+            stopWorkers(client, job, pods.values());
             String message = String.join("; ", problems);
             status.setPhase(Phase.Pending);
             boolean changed = Conditions.set(status.getConditions(), Conditions.PLACED, false, Reasons.INVALID_SPEC,
@@ -233,9 +234,10 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
 
         // 2. Suspend releases the chips and keeps the job.
         if (job.getSpec().isSuspend()) {
-            stopWorkers(client, job, pods.values());
-            // as for an invalid spec: the first suspended pass releases whatever the scheduler may hold
+            // as for an invalid spec: the first suspended pass releases whatever the scheduler may hold, and
+            // before the workers stop, so an unreachable scheduler leaves the job running as its status says
             releasePlacement(job, status, !Conditions.isTrue(status.getConditions(), Conditions.SUSPENDED));
+            stopWorkers(client, job, pods.values());
             status.setPhase(Phase.Suspended);
             if (Conditions.set(status.getConditions(), Conditions.SUSPENDED, true, Reasons.SUSPENDED,
                     "spec.suspend is true: workers stopped, chips released", generation, now)) {
@@ -255,9 +257,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         String signature = PlacementMapping.signature(job.getSpec());
         if (status.getPlacement() != null && !signature.equals(status.getPlacementSignature())) {
             LOG.infof("%s/%s: spec changed, placing again", job.getMetadata().getNamespace(), job.getMetadata().getName());
+            releasePlacement(job, status); // first, as above
             stopWorkers(client, job, pods.values());
             pods.clear();
-            releasePlacement(job, status);
         }
 
         // A job placed a moment ago and still held back by placement first, reconciled again by a late event of its

@@ -285,6 +285,27 @@ class TrainingJobOperatorTest {
     }
 
     @Test
+    void aSuspendWhileTheSchedulerIsDownWaitsForItAndTheStatusStaysTrue() throws Exception {
+        create(job("suspend-while-down", 1, 8, List.of("h800")));
+        eventually("worker", () -> workers("suspend-while-down").size() == 1);
+        String uid = get("suspend-while-down").getMetadata().getUid();
+        scheduler().stop();
+        try {
+            editSpec("suspend-while-down", spec -> spec.setSuspend(true));
+            // the release cannot be sent: the worker keeps its chips and runs on, as the status says
+            Thread.sleep(3000);
+            assertThat(workers("suspend-while-down")).hasSize(1);
+            assertThat(get("suspend-while-down").getStatus().getPhase()).isNotEqualTo(Phase.Suspended);
+            assertThat(get("suspend-while-down").getStatus().getPlacement()).isNotNull();
+        } finally {
+            scheduler().start();
+        }
+        eventually("Suspended once the scheduler is back", () -> get("suspend-while-down").getStatus().getPhase() == Phase.Suspended);
+        eventually("worker gone", () -> workers("suspend-while-down").isEmpty());
+        assertThat(scheduler().deleted).contains(uid);
+    }
+
+    @Test
     void repeatedReconcilesCreateNothingTwice() {
         create(job("steady", 2, 8, List.of("h800")));
         eventually("2 workers", () -> workers("steady").size() == 2);
