@@ -422,6 +422,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
             desired = WorkerPods.desired(job, placement, resources);
             Conditions.set(status.getConditions(), Conditions.PLACED, true, Reasons.PLACED,
                     PlacementMapping.describe(placement), generation, now);
+            // As for a new placement: on record before a worker starts on the new pool, so a scheduler that
+            // restarts now is re-told where the shard runs, not the pool it left.
+            before = persist(job, before);
             for (Pod pod : pods.values()) {
                 Pod want = desired.get(pod.getMetadata().getName());
                 if (want == null || !sameSlot(pod, want)) {
