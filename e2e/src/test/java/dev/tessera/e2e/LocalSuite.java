@@ -96,7 +96,7 @@ final class LocalSuite {
     JsonNode kubeGet(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + KUBE_PORT + path))
                 .timeout(Duration.ofSeconds(10)).GET().build();
-        return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        return JSON.readTree(send(request).body());
     }
 
     Run kubectl(String... args) throws IOException, InterruptedException {
@@ -152,7 +152,38 @@ final class LocalSuite {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return send(request.build());
+    }
+
+    /**
+     * Sends with a deadline of its own beyond the request's timeout: under load the JDK's client has been
+     * seen to wait on an answer for ever, past the request's timeout, and a test must fail rather than hang.
+     */
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return sendOnce(request);
+        } catch (java.net.http.HttpTimeoutException e) {
+            if (!request.method().equals("GET")) {
+                throw e;
+            }
+            return sendOnce(request); // a read may be asked again
+        }
+    }
+
+    private HttpResponse<String> sendOnce(HttpRequest request) throws IOException, InterruptedException {
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        long seconds = request.timeout().map(Duration::toSeconds).orElse(30L) + 5;
+        try {
+            return answer.get(seconds, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            answer.cancel(true);
+            throw new java.net.http.HttpTimeoutException(request.method() + " " + request.uri() + ": no answer after " + seconds + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
     }
 
     /** A JSON merge patch straight to the embedded Kubernetes API; answers the status code. */
@@ -160,7 +191,7 @@ final class LocalSuite {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + KUBE_PORT + path))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/merge-patch+json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(patch)).build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        return send(request).statusCode();
     }
 
     /** A counter of the operator's Prometheus metrics; 0 while it has never counted. */
