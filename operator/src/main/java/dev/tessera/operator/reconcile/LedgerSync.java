@@ -1,6 +1,8 @@
 package dev.tessera.operator.reconcile;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +35,11 @@ public class LedgerSync {
 
     /** A sync holds it exclusively; releases share it, so they run side by side but never during a sync. */
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /**
+     * Jobs released and not placed again since: a sync leaves them out, whatever their status says, for
+     * the status that no longer names a placement may not be written yet when the sync lists the jobs.
+     */
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
 
     public void syncNow() {
         lock.writeLock().lock();
@@ -46,6 +53,7 @@ public class LedgerSync {
     private void send() {
         List<BoundPlacement> bound = client.resources(TrainingJob.class).inAnyNamespace().list().getItems().stream()
                 .filter(LedgerSync::holdsChips)
+                .filter(job -> !released.contains(job.getMetadata().getUid()))
                 .map(PlacementMapping::bound)
                 .toList();
         var snapshot = pools.get().currentPools();
@@ -65,9 +73,25 @@ public class LedgerSync {
         lock.readLock().lock();
         try {
             scheduler.release(jobId);
+            released.add(jobId);
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** The scheduler placed the job again: a sync tells it again from its status. */
+    public void placed(String jobId) {
+        released.remove(jobId);
+    }
+
+    /** The job is gone. */
+    public void forget(String jobId) {
+        released.remove(jobId);
+    }
+
+    /** Jobs a sync would leave out as released: for tests. */
+    public boolean isReleased(String jobId) {
+        return released.contains(jobId);
     }
 
     static boolean holdsChips(TrainingJob job) {

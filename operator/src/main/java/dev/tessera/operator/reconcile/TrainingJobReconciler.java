@@ -303,6 +303,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
             return finish(job, before, pendingRetry);
         }
         PlacementAnswer answer = result.answer();
+        ledgerSync.placed(job.getMetadata().getUid());
         String stale = PlacementMapping.mismatch(answer, job.getSpec());
         if (stale != null) {
             // booked for an earlier spec: let it go, and the next pass asks for this one
@@ -718,6 +719,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         lastWritten.remove(job.getMetadata().getUid());
         unavailableStreak.remove(job.getMetadata().getUid());
         countedFailures.remove(job.getMetadata().getUid());
+        ledgerSync.forget(job.getMetadata().getUid());
     }
 
     /** Jobs whose counted failures are remembered: for tests. */

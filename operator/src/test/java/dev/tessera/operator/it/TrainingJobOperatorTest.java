@@ -582,6 +582,25 @@ class TrainingJobOperatorTest {
     }
 
     @Test
+    void aSyncLeavesOutAJobReleasedWhoseStatusStillNamesItsPlacement() {
+        create(job("let-go", 1, 8, List.of("h800")));
+        eventually("worker", () -> workers("let-go").size() == 1);
+        String uid = get("let-go").getMetadata().getUid();
+        // released, and the status that says so not written yet: then the scheduler restarts
+        ledgerSync.release(uid);
+        assertThat(get("let-go").getStatus().getPlacement()).isNotNull();
+        scheduler().unsynced = true;
+        int syncs = scheduler().syncs.size();
+        ledgerSync.syncNow();
+        assertThat(scheduler().syncs).hasSize(syncs + 1);
+        assertThat(scheduler().syncs.get(syncs).get("placements").findValuesAsText("jobId")).doesNotContain(uid);
+        // placed again, it is told again
+        scheduler().placements.remove(uid);
+        editSpec("let-go", spec -> spec.setPriority(spec.getPriority() + 1));
+        eventually("placed again", () -> !ledgerSync.isReleased(uid));
+    }
+
+    @Test
     void aPreemptedJobLosesItsWorkersAndWaits() {
         create(job("low", 1, 8, List.of("h800")));
         eventually("low placed", () -> workers("low").size() == 1);
