@@ -97,18 +97,16 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
 
     /** The uid of the object stored at this API path, read from the store without a request; {@code null} when none is. */
     String storedUid(String path) {
-        AttributeSet query = attributeExtractor.fromPath(path);
-        for (Map.Entry<AttributeSet, String> entry : store.snapshot(query)) {
-            if (entry.getKey().matches(query)) {
-                return uidOf(entry.getValue());
-            }
-        }
-        return null;
+        List<String> stored = storedObjects(path);
+        return stored.isEmpty() ? null : uidOf(stored.get(0));
     }
 
-    /** The objects stored under a collection path (every namespace's, for a path without one), as JSON, read from the store. */
-    List<String> storedObjects(String collectionPath) {
-        AttributeSet query = attributeExtractor.fromPath(collectionPath);
+    /**
+     * The objects stored at a path, as JSON, read from the store: the one object of an object's path, or
+     * those of a collection path (every namespace's, for a path without one).
+     */
+    List<String> storedObjects(String path) {
+        AttributeSet query = attributeExtractor.fromPath(path);
         List<String> objects = new ArrayList<>();
         for (Map.Entry<AttributeSet, String> entry : store.snapshot(query)) {
             if (entry.getKey().matches(query)) {

@@ -33,9 +33,19 @@ public final class PlacementMapping {
         return new PlacementRequest(job.getMetadata().getUid(), job.getMetadata().getNamespace(),
                 job.getMetadata().getName(), s.getQueue() == null ? "default" : s.getQueue(), s.getPriority(),
                 s.getShards(), s.effectiveMinShards(), s.getChipsPerShard(), s.effectiveTensorParallel(),
-                s.getChips() == null ? List.of() : List.copyOf(s.getChips().getAllowed()),
-                s.getChips() == null ? List.of() : List.copyOf(s.getChips().getPreferred()),
-                s.getChips() == null ? "Allowed" : s.getChips().getMixing().name(), workload(s));
+                allowed(s), preferred(s), mixing(s), workload(s));
+    }
+
+    private static List<String> allowed(TrainingJobSpec s) {
+        return s.getChips() == null ? List.of() : List.copyOf(s.getChips().getAllowed());
+    }
+
+    private static List<String> preferred(TrainingJobSpec s) {
+        return s.getChips() == null ? List.of() : List.copyOf(s.getChips().getPreferred());
+    }
+
+    private static String mixing(TrainingJobSpec s) {
+        return s.getChips() == null ? "Allowed" : s.getChips().getMixing().name();
     }
 
     static WorkloadDto workload(TrainingJobSpec s) {
@@ -89,10 +99,8 @@ public final class PlacementMapping {
         }
         return new BoundPlacement(job.getMetadata().getUid(), job.getMetadata().getNamespace(),
                 job.getMetadata().getName(), s.getQueue(), s.getPriority(), s.getChipsPerShard(),
-                s.effectiveTensorParallel(), s.getShards(), s.effectiveMinShards(),
-                s.getChips() == null ? List.of() : List.copyOf(s.getChips().getAllowed()),
-                s.getChips() == null ? List.of() : List.copyOf(s.getChips().getPreferred()),
-                s.getChips() == null ? "Allowed" : s.getChips().getMixing().name(), workload(s), shards);
+                s.effectiveTensorParallel(), s.getShards(), s.effectiveMinShards(), allowed(s), preferred(s), mixing(s),
+                workload(s), shards);
     }
 
     /**
