@@ -338,14 +338,18 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             }
             return handleGet(request.getPath());
         }
-        MockResponse response = handleGet(request.getPath());
+        boolean selectsFields = target.name() == null && target.query().containsKey("fieldSelector");
+        // the mock reads a field selector as attributes the stored keys lack (involvedObject.name, spec.nodeName),
+        // so it would match nothing: the list is read whole and filtered here
+        MockResponse response = handleGet(selectsFields ? withoutParameter(request.getPath(), "fieldSelector") : request.getPath());
         if (response.code() != 200) {
             return withNotFoundStatus(response, target);
         }
         JsonNode body = parse(response);
-        if (target.name() == null && target.query().containsKey("fieldSelector")) {
+        if (selectsFields) {
             body = filterByFields(body, target.query().get("fieldSelector"));
         }
+        body = typedList(body);
         String accept = request.getHeader("Accept");
         if (accept != null && accept.contains("as=Table")) {
             return json(200, TableView.of(body, columnsOf(target), clock.instant()));
@@ -377,6 +381,31 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             events.append(event).append('\n');
         }
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(events.toString());
+    }
+
+    /**
+     * A list answered as its kind's list ({@code EventList}, not the mock's {@code List}): clients that read it
+     * into a typed list, as {@code kubectl describe} reads a job's Events, refuse a bare {@code List}.
+     */
+    static JsonNode typedList(JsonNode body) {
+        JsonNode first = body.path("items").path(0);
+        if (!"List".equals(body.path("kind").asText()) || !first.hasNonNull("kind")) {
+            return body;
+        }
+        ObjectNode typed = body.deepCopy();
+        typed.put("kind", first.get("kind").asText() + "List");
+        return typed;
+    }
+
+    /** The path with one query parameter left out. */
+    static String withoutParameter(String path, String name) {
+        int q = path.indexOf('?');
+        if (q < 0) {
+            return path;
+        }
+        String kept = java.util.Arrays.stream(path.substring(q + 1).split("&"))
+                .filter(p -> !p.equals(name) && !p.startsWith(name + "=")).collect(Collectors.joining("&"));
+        return path.substring(0, q) + (kept.isEmpty() ? "" : "?" + kept);
     }
 
     static JsonNode filterByFields(JsonNode list, String selector) {

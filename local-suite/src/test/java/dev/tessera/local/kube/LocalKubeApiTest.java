@@ -292,6 +292,27 @@ class LocalKubeApiTest {
     }
 
     @Test
+    void eventsAreSelectedByTheirInvolvedObjectAsKubectlDescribeAsksForThem() throws Exception {
+        var events = api.client().v1().events().inNamespace("default");
+        for (String job : List.of("described", "other")) {
+            events.resource(new EventBuilder().withNewMetadata().withName(job + ".e1").endMetadata().withReason("Placed")
+                    .withMessage("placed").withType("Normal").withNewInvolvedObject().withKind("TrainingJob").withName(job)
+                    .withNamespace("default").withUid("uid-" + job).endInvolvedObject().build()).create();
+        }
+        var selected = events.withField("involvedObject.name", "described").withField("involvedObject.uid", "uid-described")
+                .list().getItems();
+        assertThat(selected).extracting(e -> e.getMetadata().getName()).containsExactly("described.e1");
+        // as its kind's list: kubectl describe reads the Events into a typed EventList
+        assertThat(KubeApiFront.typedList(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"kind\":\"List\",\"items\":[{\"kind\":\"Event\"}]}")).path("kind").asText()).isEqualTo("EventList");
+        assertThat(KubeApiFront.withoutParameter("/api/v1/events?limit=500&fieldSelector=a%3Db&watch=false", "fieldSelector"))
+                .isEqualTo("/api/v1/events?limit=500&watch=false");
+        assertThat(KubeApiFront.withoutParameter("/api/v1/events?fieldSelector=a%3Db", "fieldSelector")).isEqualTo("/api/v1/events");
+        events.withName("described.e1").delete();
+        events.withName("other.e1").delete();
+    }
+
+    @Test
     void anEventTtlMustBePositive() {
         assertThatThrownBy(() -> api.eventExpiry(Clock.systemUTC(), Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("positive");
