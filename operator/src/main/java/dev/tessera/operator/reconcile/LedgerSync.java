@@ -3,6 +3,7 @@ package dev.tessera.operator.reconcile;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,13 +42,33 @@ public class LedgerSync {
      */
     private final Set<String> released = ConcurrentHashMap.newKeySet();
 
+    /** Syncs that ended with the scheduler synced (by this sync, or found synced already). */
+    private final AtomicLong completed = new AtomicLong();
+
+    /**
+     * Sends the full sync, once for all callers that found the scheduler unsynced at the same time: every
+     * reconcile that asked for chips in that moment lands here, and a caller that waited behind a sync which
+     * ended meanwhile has nothing left to send (each sync lists every job; thirty of them in a row would hold
+     * up every reconcile for as long).
+     */
     public void syncNow() {
+        long seen = completed.get();
         lock.writeLock().lock();
         try {
+            if (completed.get() != seen) {
+                LOG.debug("a ledger sync ended while this one waited: the scheduler is synced");
+                return;
+            }
             send();
+            completed.incrementAndGet();
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** Callers waiting for a sync to end: for tests. */
+    public int waitingForSync() {
+        return lock.getQueueLength();
     }
 
     private void send() {

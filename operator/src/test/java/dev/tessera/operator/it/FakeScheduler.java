@@ -31,7 +31,12 @@ public class FakeScheduler {
     private HttpServer server;
     volatile String pendingReason;
     volatile String earliestStart;
-    volatile boolean unsynced;
+    /** As a scheduler that has just started: unsynced until the operator's first sync. */
+    volatile boolean unsynced = true;
+    /** How many placement requests had arrived when the first sync did; -1 before it. */
+    volatile int placeCallsAtFirstSync = -1;
+    /** While set, a sync is held unanswered until it counts down. */
+    volatile java.util.concurrent.CountDownLatch holdSyncs;
     final Map<String, ObjectNode> placements = new ConcurrentHashMap<>();
     final List<String> deleted = new CopyOnWriteArrayList<>();
     final List<JsonNode> syncs = new CopyOnWriteArrayList<>();
@@ -86,7 +91,18 @@ public class FakeScheduler {
                 p.put("type", "https://tessera.dev/problems/ledger-synced");
                 send(ex, 409, p);
             } else if (path.equals("/ledger") && method.equals("PUT")) {
+                if (syncs.isEmpty()) {
+                    placeCallsAtFirstSync = placeCalls.get();
+                }
                 syncs.add(body);
+                var hold = holdSyncs;
+                if (hold != null) {
+                    try {
+                        hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 pools = body.get("pools");
                 placements.clear();
                 for (JsonNode p : body.get("placements")) {

@@ -582,6 +582,42 @@ class TrainingJobOperatorTest {
     }
 
     @Test
+    void aSchedulerThatStartedBeforeTheOperatorIsSyncedBeforeAnyJobAsksForChips() {
+        // the fake scheduler starts unsynced, as a real one does; the operator's first pool push syncs it
+        assertThat(scheduler().syncs).isNotEmpty();
+        assertThat(scheduler().placeCallsAtFirstSync).isZero();
+    }
+
+    @Test
+    void reconcilesThatFindTheSchedulerUnsyncedAtOnceSendOneSync() throws Exception {
+        scheduler().unsynced = true;
+        int syncs = scheduler().syncs.size();
+        int refused = scheduler().refusedSyncs.get();
+        var hold = new java.util.concurrent.CountDownLatch(1);
+        scheduler().holdSyncs = hold;
+        var callers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            var first = callers.submit(ledgerSync::syncNow);
+            eventually("first sync on its way", () -> scheduler().syncs.size() == syncs + 1);
+            var second = callers.submit(ledgerSync::syncNow);
+            var third = callers.submit(ledgerSync::syncNow);
+            eventually("two more wait behind it", () -> ledgerSync.waitingForSync() == 2);
+            hold.countDown();
+            first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            third.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            scheduler().holdSyncs = null;
+            hold.countDown();
+            callers.shutdownNow();
+        }
+        // one sync sent; the two that waited neither sent another nor were refused one
+        assertThat(scheduler().syncs).hasSize(syncs + 1);
+        assertThat(scheduler().refusedSyncs.get()).isEqualTo(refused);
+        assertThat(scheduler().unsynced).isFalse();
+    }
+
+    @Test
     void aSyncLeavesOutAJobReleasedWhoseStatusStillNamesItsPlacement() {
         create(job("let-go", 1, 8, List.of("h800")));
         eventually("worker", () -> workers("let-go").size() == 1);
