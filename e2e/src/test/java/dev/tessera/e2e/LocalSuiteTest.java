@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * chip models, printer columns, a refused spec, a job waiting for a delivery, a scheduler killed and
  * restarted without double booking, a deletion that frees chips, token checks, then the faults: inventory
  * down while jobs are placed, PostgreSQL restarted under writes, the operator killed while it creates
- * workers, the scheduler killed while it answers a placement; and a {@code down} that leaves no process.
+ * workers, the scheduler killed while it answers a placement; the API and the services started again
+ * together, the new scheduler synced before any job asks; and a {@code down} that leaves no process.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalSuiteTest {
@@ -536,6 +537,36 @@ class LocalSuiteTest {
         assertThat(ledgerEntries(suite.schedulerGet("/ledger"), uid)).as("the job in the new scheduler's ledger").isEqualTo(1);
         await("the scheduler's ledger to match the jobs' statuses", SETTLE, LocalSuiteTest::ledgerMatches);
         assertNoChipGivenTwice();
+    }
+
+    @Test
+    @Order(12)
+    void theApiAndTheServicesStartedTogetherComeUpInOrderAndTheSchedulerIsSyncedBeforeAnyJobAsks() throws Exception {
+        // last: the embedded API keeps nothing, so the cluster starts empty again with its sample fleet
+        int backendPort = LocalSuite.SCHEDULER_PORT + 10;
+        Map<String, String> behindProxy = Map.of("TESSERA_LOCAL_SCHEDULER_PORT", String.valueOf(backendPort));
+        long scheduler = suite.pidOf("scheduler");
+        LocalSuite.Run stop = suite.script(behindProxy, "stop", "operator", "scheduler", "kube");
+        assertThat(stop.exit()).as(stop.all()).isZero();
+        assertThat(alive(scheduler)).isFalse();
+        // the API first, whatever the order asked: the services read its kubeconfig when they start
+        LocalSuite.Run start = suite.script(behindProxy, "start", "kube", "scheduler", "operator");
+        assertThat(start.exit()).as(start.all()).isZero();
+        assertThat(start.out()).contains("kube ready", "scheduler ready", "operator ready");
+        assertThat(suite.pidOf("scheduler")).isNotEqualTo(scheduler);
+        assertThat(suite.kubectl("get", "tj", "-A", "-o", "name").out()).as("no job in the new cluster").isBlank();
+        // no job asks for chips, and yet the scheduler that started before the operator is told the ledger
+        String viewer = suite.viewerToken();
+        JsonNode ledger = await("the new scheduler synced by the operator's start", SETTLE, () -> {
+            try {
+                JsonNode l = LocalSuite.JSON.readTree(suite.call(backendPort, "GET", "/api/v1/ledger", null, viewer).body());
+                return "Synced".equals(l.path("state").asText()) ? l : null;
+            } catch (Exception e) {
+                return null;
+            }
+        });
+        assertThat(ledger.path("placements").asInt()).isZero();
+        assertThat(ledger.path("pools").asInt()).as("the sample fleet's pools, sent with the sync").isPositive();
     }
 
     private static String trainingJob(String name, int shards, int chipsPerShard, String allowed) {
