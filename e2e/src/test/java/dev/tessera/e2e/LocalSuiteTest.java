@@ -540,7 +540,7 @@ class LocalSuiteTest {
     }
 
     @Test
-    @Order(12)
+    @Order(14)
     void theApiAndTheServicesStartedTogetherComeUpInOrderAndTheSchedulerIsSyncedBeforeAnyJobAsks() throws Exception {
         // last: the embedded API keeps nothing, so the cluster starts empty again with its sample fleet
         int backendPort = LocalSuite.SCHEDULER_PORT + 10;
@@ -566,7 +566,7 @@ class LocalSuiteTest {
             }
         });
         assertThat(ledger.path("placements").asInt()).isZero();
-        assertThat(ledger.path("pools").asInt()).as("the sample fleet's pools, sent with the sync").isPositive();
+        assertThat(ledger.path("pools").asInt()).as("the sample fleet's pools").isPositive();
     }
 
     private static String trainingJob(String name, int shards, int chipsPerShard, String allowed) {

@@ -29,8 +29,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Watches Nodes and keeps the scheduler's pool snapshot current: every change is pushed (debounced)
- * as a full snapshot, and the snapshot is re-sent periodically in case the scheduler lost it. The first
- * push after start sends the ledger sync, so a scheduler waiting for it is synced before any job asks.
+ * as a full snapshot, and the snapshot is re-sent periodically in case the scheduler lost it.
  */
 @ApplicationScoped
 public class NodePoolWatcher {
@@ -55,8 +54,6 @@ public class NodePoolWatcher {
     private SharedIndexInformer<Node> informer;
     private ScheduledFuture<?> pending;
     private volatile List<PoolDto> lastSent;
-    /** Whether the first push after start has sent the ledger sync (taken, or refused by a synced scheduler). */
-    private volatile boolean startupSyncSent;
 
     void start(@Observes StartupEvent event) {
         if (!enabled) {
@@ -108,13 +105,6 @@ public class NodePoolWatcher {
     private void push(boolean force) {
         try {
             List<PoolDto> pools = currentPools();
-            if (!startupSyncSent) {
-                // A scheduler that started before this operator is unsynced and places nothing until it is told
-                // every bound placement: told now, not when the first jobs ask for chips and all find it unsynced.
-                // A synced scheduler refuses the sync (409) and keeps its ledger.
-                ledgerSync.syncNow();
-                startupSyncSent = true;
-            }
             if (!force && Objects.equals(pools, lastSent)) {
                 return;
             }

@@ -119,7 +119,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                 .withLabelSelector(WorkerPods.LABEL_MANAGED_BY + "=" + WorkerPods.MANAGED_BY)
                 .build();
         placementFirst.watch(() -> context.getPrimaryCache().list(), id -> context.getPrimaryCache().get(id));
-        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context), placementFirst);
+        return List.of(new InformerEventSource<>(pods, context), new InformerEventSource<>(services, context), placementFirst,
+                new StartupLedgerSync(ledgerSync));
     }
 
     @Override
@@ -510,7 +511,13 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         } catch (LedgerUnsyncedException e) {
             // The scheduler restarted: re-tell it every bound placement, then ask again.
             ledgerSync.syncNow();
-            return scheduler.place(PlacementMapping.request(job));
+            try {
+                return scheduler.place(PlacementMapping.request(job));
+            } catch (LedgerUnsyncedException again) {
+                // the sync this pass waited for reached a scheduler that restarted since: this pass sends the next
+                ledgerSync.syncNow();
+                return scheduler.place(PlacementMapping.request(job));
+            }
         }
     }
 

@@ -1,0 +1,77 @@
+package dev.tessera.operator.reconcile;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import dev.tessera.operator.api.TrainingJob;
+import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
+
+/**
+ * Sends the ledger sync when this operator starts reconciling: a scheduler that started before it is unsynced
+ * and places nothing until told every bound placement, so it is told now rather than when the first jobs ask for
+ * chips and all find it unsynced. A synced scheduler refuses the sync (409) and keeps its ledger.
+ *
+ * <p>An event source of the TrainingJob controller, so it starts where the controller starts: with several
+ * replicas only on the one holding the lease, whose releases the sync knows of. It raises no events. Until the
+ * scheduler answers, it tries again every {@link #RETRY}.
+ */
+final class StartupLedgerSync extends AbstractEventSource<StartupLedgerSync.Sent, TrainingJob> {
+    private static final Logger LOG = Logger.getLogger(StartupLedgerSync.class);
+    static final Duration RETRY = Duration.ofSeconds(5);
+
+    /** Nothing this source hands the controller: it has no secondary resources. */
+    record Sent() {
+    }
+
+    private final LedgerSync ledgerSync;
+    private ScheduledExecutorService executor;
+
+    StartupLedgerSync(LedgerSync ledgerSync) {
+        super(Sent.class, "startup-ledger-sync");
+        this.ledgerSync = ledgerSync;
+    }
+
+    @Override
+    public Set<Sent> getSecondaryResources(TrainingJob primary) {
+        return Set.of();
+    }
+
+    @Override
+    public synchronized void start() {
+        super.start();
+        if (executor == null) {
+            executor = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tessera-startup-sync");
+                t.setDaemon(true);
+                return t;
+            });
+            executor.execute(this::sync);
+        }
+    }
+
+    private void sync() {
+        try {
+            ledgerSync.syncNow();
+        } catch (RuntimeException e) {
+            LOG.warnf("ledger sync at start not sent, retrying in %ds: %s", RETRY.toSeconds(), e.getMessage());
+            ScheduledExecutorService current = executor;
+            if (current != null && !current.isShutdown()) {
+                current.schedule(this::sync, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+        }
+        super.stop();
+    }
+}
