@@ -454,12 +454,12 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                     .filter(p -> Integer.toString(shard.getIndex()).equals(label(p, WorkerPods.LABEL_SHARD)))
                     .map(p -> pods.get(p.getMetadata().getName()))
                     .toList();
-            if (shardPods.stream().allMatch(p -> p != null && sameSlot(p, want.get(p.getMetadata().getName()))
-                    && "Running".equals(phase(p)))) {
-                running++;
-            }
             if (shardPods.stream().allMatch(p -> p != null && "Succeeded".equals(phase(p)))) {
                 succeeded++;
+            } else if (shardPods.stream().allMatch(p -> p != null && sameSlot(p, want.get(p.getMetadata().getName()))
+                    && ("Running".equals(phase(p)) || "Succeeded".equals(phase(p))))) {
+                // a shard whose workers run, or have finished while the others of the shard still run
+                running++;
             }
         }
         int placed = placement.getShards().size();
@@ -475,20 +475,22 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
             summarize(job, status, 0);
             return finish(job, before, null);
         }
-        if (running == placed) {
+        String shardsRunning = running + " of " + placed + " placed shards running"
+                + (succeeded > 0 ? ", " + succeeded + " finished" : "");
+        if (running + succeeded == placed) {
+            // shards that finished first leave the job running until the last one does
             status.setPhase(Phase.Running);
             if (status.getStartTime() == null) {
                 status.setStartTime(now.truncatedTo(ChronoUnit.SECONDS).toString());
             }
-            Conditions.set(status.getConditions(), Conditions.RUNNING, true, Reasons.ALL_SHARDS_RUNNING,
-                    running + " of " + placed + " placed shards running", generation, now);
+            Conditions.set(status.getConditions(), Conditions.RUNNING, true, Reasons.ALL_SHARDS_RUNNING, shardsRunning,
+                    generation, now);
         } else {
             status.setPhase(Phase.Placed);
             Conditions.set(status.getConditions(), Conditions.RUNNING, false,
-                    failed.isEmpty() ? Reasons.WORKERS_STARTING : Reasons.WORKER_RESTARTING,
-                    running + " of " + placed + " placed shards running", generation, now);
+                    failed.isEmpty() ? Reasons.WORKERS_STARTING : Reasons.WORKER_RESTARTING, shardsRunning, generation, now);
         }
-        int runningShards = running;
+        int runningShards = running + succeeded;
         if (!moved && !avoidedPoolsInUse(placement, avoid)) {
             if (placed < job.getSpec().getShards()) {
                 Conditions.set(status.getConditions(), Conditions.DEGRADED, true, Reasons.FEWER_SHARDS,

@@ -582,6 +582,28 @@ class TrainingJobOperatorTest {
     }
 
     @Test
+    void aJobWhoseFirstShardFinishedStaysRunningWhileTheOtherRuns() {
+        create(job("finishing", 2, 8, List.of("h800")));
+        eventually("workers", () -> workers("finishing").size() == 2);
+        setPhase("finishing", "Running");
+        eventually("Running", () -> get("finishing").getStatus().getPhase() == Phase.Running);
+        Pod first = workers("finishing").stream().filter(p -> "0".equals(p.getMetadata().getLabels().get("tessera.dev/shard")))
+                .findFirst().orElseThrow();
+        setPhase(first, "Succeeded");
+        eventually("the finished shard counted", () -> {
+            Condition running = condition("finishing", Conditions.RUNNING);
+            return running != null && running.getMessage().contains("1 finished");
+        });
+        TrainingJob tj = get("finishing");
+        assertThat(tj.getStatus().getPhase()).isEqualTo(Phase.Running);
+        assertThat(conditionIs("finishing", Conditions.RUNNING, "True", "AllShardsRunning")).isTrue();
+        assertThat(condition("finishing", Conditions.RUNNING).getMessage()).isEqualTo("1 of 2 placed shards running, 1 finished");
+        // the last shard finishing completes the job
+        setPhase("finishing", "Succeeded");
+        eventually("Succeeded", () -> get("finishing").getStatus().getPhase() == Phase.Succeeded);
+    }
+
+    @Test
     void aSchedulerThatStartedBeforeTheOperatorIsSyncedBeforeAnyJobAsksForChips() {
         // the fake scheduler starts unsynced, as a real one does; the operator syncs it when it starts reconciling
         assertThat(scheduler().syncs).isNotEmpty();
