@@ -70,7 +70,24 @@ public class AvailabilityCache {
                 t.setDaemon(true);
                 return t;
             });
-            poller.scheduleWithFixedDelay(this::refresh, 0, Math.max(1, pollInterval.toMillis()), TimeUnit.MILLISECONDS);
+            poller.execute(this::poll);
+        }
+    }
+
+    /**
+     * Until inventory has answered once, asked again every {@link #FIRST_READ_RETRY} (inventory and scheduler
+     * usually start side by side, and placements made before the first answer apply no quotas); then every
+     * poll interval.
+     */
+    static final Duration FIRST_READ_RETRY = Duration.ofSeconds(1);
+
+    private void poll() {
+        Status s = refresh();
+        Duration next = s.everLoaded() || pollInterval.compareTo(FIRST_READ_RETRY) < 0 ? pollInterval : FIRST_READ_RETRY;
+        try {
+            poller.schedule(this::poll, Math.max(1, next.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
         }
     }
 
