@@ -61,7 +61,9 @@ public final class LocalTokens {
                 default -> usage("unknown command " + args[0]);
             }
         } catch (IllegalArgumentException e) {
-            usage(e.getMessage());
+            // a bad option or value: the message names it, without the usage of this class's own commands
+            System.err.println("tessera-local token: " + e.getMessage());
+            System.exit(2);
         }
     }
 
@@ -89,7 +91,7 @@ public final class LocalTokens {
             i++;
         }
         if (key == null || roles.isEmpty()) {
-            throw new IllegalArgumentException("mint needs --key and --role");
+            throw new IllegalArgumentException("a token needs --role ROLE (and --key PEM)");
         }
         String token = mint(readPrivateKey(key), issuer, subject == null ? roles.get(0) : subject, roles, ttl,
                 Instant.now());
@@ -121,7 +123,7 @@ public final class LocalTokens {
             Instant now) throws GeneralSecurityException {
         for (String role : roles) {
             if (!ROLES.contains(role)) {
-                throw new IllegalArgumentException("unknown role " + role + "; one of " + ROLES);
+                throw new IllegalArgumentException("unknown role " + role + "; one of " + String.join(", ", new java.util.TreeSet<>(ROLES)));
             }
         }
         if (subject.isBlank()) {
