@@ -71,6 +71,11 @@ public class LedgerSync {
         return lock.getQueueLength();
     }
 
+    /** Whether a sync is on its way or waited for: for tests. */
+    public boolean syncInFlight() {
+        return lock.isWriteLocked() || lock.getQueueLength() > 0;
+    }
+
     private void send() {
         List<BoundPlacement> bound = client.resources(TrainingJob.class).inAnyNamespace().list().getItems().stream()
                 .filter(LedgerSync::holdsChips)

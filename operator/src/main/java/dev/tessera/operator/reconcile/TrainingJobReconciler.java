@@ -530,9 +530,11 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         List<ReasonDto> reasons = answer.reasons() == null ? List.of() : answer.reasons();
         ReasonDto first = reasons.stream().filter(r -> Reasons.WAITING_FOR_DELIVERY.equals(r.reason())).findFirst()
                 .orElse(reasons.isEmpty() ? new ReasonDto(Reasons.INSUFFICIENT_CAPACITY, "no capacity") : reasons.get(0));
-        String message = reasons.stream().map(ReasonDto::message).filter(Objects::nonNull).collect(Collectors.joining("; "));
+        // the scheduler's reasons are sentences: one after another, each ending with its own stop
+        String message = reasons.stream().map(ReasonDto::message).filter(Objects::nonNull).map(String::strip)
+                .filter(m -> !m.isEmpty()).map(m -> m.endsWith(".") ? m : m + ".").collect(Collectors.joining(" "));
         if (answer.earliestStart() != null) {
-            message = (message.isEmpty() ? "" : message + "; ") + "earliest start " + answer.earliestStart();
+            message = (message.isEmpty() ? "" : message + " ") + "Earliest start " + answer.earliestStart() + ".";
         }
         return new ReasonDto(first.reason() == null ? Reasons.INSUFFICIENT_CAPACITY : first.reason(),
                 message.isEmpty() ? first.reason() : message);

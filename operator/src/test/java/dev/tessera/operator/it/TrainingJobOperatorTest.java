@@ -235,7 +235,7 @@ class TrainingJobOperatorTest {
         scheduler().earliestStart = "2027-03-01";
         create(job("pretrain", 2, 16, List.of("h800")));
         eventually("Pending with the delivery date", () -> conditionIs("pretrain", Conditions.PLACED, "False", "WaitingForDelivery"));
-        assertThat(condition("pretrain", Conditions.PLACED).getMessage()).contains("2027-03-01");
+        assertThat(condition("pretrain", Conditions.PLACED).getMessage()).isEqualTo("not enough chips now. Earliest start 2027-03-01.");
         assertThat(get("pretrain").getStatus().getPhase()).isEqualTo(Phase.Pending);
         assertThat(workers("pretrain")).isEmpty();
 
@@ -576,6 +576,8 @@ class TrainingJobOperatorTest {
                 .isEqualTo(8);
 
         // a second sync, sent while the first was on its way, is refused by the synced scheduler: that is no failure
+        // (once the syncs of the reconciles that found it unsynced are done: a call waiting behind one sends none)
+        eventually("no sync on its way", () -> !ledgerSync.syncInFlight());
         int refused = scheduler().refusedSyncs.get();
         ledgerSync.syncNow();
         assertThat(scheduler().refusedSyncs.get()).isEqualTo(refused + 1);
