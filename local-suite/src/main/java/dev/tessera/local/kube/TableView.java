@@ -50,6 +50,13 @@ final class TableView {
                     new Column("Chip", "string", ".metadata.labels.tessera\\.dev/chip", 0),
                     new Column("Age", "date", ".metadata.creationTimestamp", 0),
                     new Column("GPU-Product", "string", ".metadata.labels.nvidia\\.com/gpu\\.product", 1));
+            // as kubectl get events shows them: when, how serious, why, about what, what happened
+            case "events" -> List.of(new Column("Last Seen", "date", ".lastTimestamp", 0),
+                    new Column("Type", "string", ".type", 0),
+                    new Column("Reason", "string", ".reason", 0),
+                    new Column("Object", "string", ".involvedObject.name", 0),
+                    new Column("Count", "integer", ".count", 1),
+                    new Column("Message", "string", ".message", 0));
             default -> List.of(new Column("Age", "date", ".metadata.creationTimestamp", 0));
         };
     }

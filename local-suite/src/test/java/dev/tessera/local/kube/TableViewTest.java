@@ -54,6 +54,19 @@ class TableViewTest {
     }
 
     @Test
+    void eventsReadLikeKubectlGetEvents() throws Exception {
+        JsonNode list = JSON.readTree("""
+                {"items": [{"metadata": {"name": "job.e1", "creationTimestamp": "2026-11-22T07:00:00Z"},
+                  "lastTimestamp": "2026-11-22T08:00:00Z", "type": "Warning", "reason": "WorkerRestarting", "count": 3,
+                  "involvedObject": {"kind": "TrainingJob", "name": "ernie-pretrain"}, "message": "worker failed"}]}""");
+        JsonNode table = TableView.of(list, TableView.builtInColumns("events"), Instant.parse("2026-11-22T08:02:00Z"));
+        assertThat(table.path("columnDefinitions").findValuesAsText("name"))
+                .containsExactly("Name", "Last Seen", "Type", "Reason", "Object", "Count", "Message");
+        assertThat(table.path("rows").get(0).path("cells").toString())
+                .isEqualTo("[\"job.e1\",\"2m\",\"Warning\",\"WorkerRestarting\",\"ernie-pretrain\",3,\"worker failed\"]");
+    }
+
+    @Test
     void fieldSelectorsFilterLists() throws Exception {
         JsonNode list = JSON.readTree("""
                 {"items": [{"metadata": {"name": "a"}, "spec": {"nodeName": "n1"}},

@@ -175,7 +175,8 @@ public final class PlacementMapping {
     public static String describe(PlacementStatus placement) {
         Map<String, Integer> byChip = new TreeMap<>();
         placement.getShards().forEach(s -> byChip.merge(s.getChip(), 1, Integer::sum));
-        StringBuilder b = new StringBuilder().append(placement.getShards().size()).append(" shards on ");
+        int shards = placement.getShards().size();
+        StringBuilder b = new StringBuilder().append(shards).append(shards == 1 ? " shard on " : " shards on ");
         int i = 0;
         for (var e : byChip.entrySet()) {
             b.append(i++ == 0 ? "" : ", ").append(e.getKey()).append(" (").append(e.getValue()).append(')');

@@ -20,6 +20,19 @@ class PlacementMappingTest {
     }
 
     @Test
+    void thePlacedMessageCountsShardsPerChipModel() {
+        ShardPlacement h800 = shard(8, List.of("a"), List.of(8));
+        h800.setChip("h800");
+        ShardPlacement ascend = shard(8, List.of("b"), List.of(8));
+        ascend.setChip("ascend-910b");
+        dev.tessera.operator.api.PlacementStatus placement = new dev.tessera.operator.api.PlacementStatus();
+        placement.setShards(List.of(h800, h800, ascend));
+        assertThat(PlacementMapping.describe(placement)).isEqualTo("3 shards on ascend-910b (1), h800 (2)");
+        placement.setShards(List.of(h800));
+        assertThat(PlacementMapping.describe(placement)).isEqualTo("1 shard on h800 (1)");
+    }
+
+    @Test
     void theNodesChipsAreAsTheStatusRecordsThem() {
         assertThat(PlacementMapping.nodeChips(shard(8, List.of("a", "b"), List.of(5, 3))))
                 .containsExactly(new NodeChips("a", 5), new NodeChips("b", 3));
