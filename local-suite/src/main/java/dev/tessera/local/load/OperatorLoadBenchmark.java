@@ -46,11 +46,18 @@ public final class OperatorLoadBenchmark {
     static final String POOL = "load-bench";
     static final String NAMESPACE = "tessera-load";
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The client warns that v1alpha1 is not a stable version: true, and Tessera's own API, so nothing a run of the
+     * benchmark should print. Held here, as java.util.logging keeps its loggers only weakly.
+     */
+    private static final java.util.logging.Logger VERSION_WARNINGS =
+            java.util.logging.Logger.getLogger("io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils");
 
     private OperatorLoadBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
+        VERSION_WARNINGS.setLevel(java.util.logging.Level.SEVERE);
         Map<String, String> opts = parse(args);
         int jobs = Integer.parseInt(opts.getOrDefault("jobs", "1000"));
         int threads = Integer.parseInt(opts.getOrDefault("threads", "8"));
