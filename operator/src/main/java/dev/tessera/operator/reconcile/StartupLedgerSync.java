@@ -54,11 +54,21 @@ final class StartupLedgerSync extends AbstractEventSource<StartupLedgerSync.Sent
         }
     }
 
+    private int failures;
+
     private void sync() {
         try {
             ledgerSync.syncNow();
+            if (failures > 0) {
+                LOG.infof("ledger sync at start sent after %d failed attempts", failures);
+            }
         } catch (RuntimeException e) {
-            LOG.warnf("ledger sync at start not sent, retrying in %ds: %s", RETRY.toSeconds(), e.getMessage());
+            // said once; a scheduler that stays away is reported by every reconcile that needs it
+            if (failures++ == 0) {
+                LOG.warnf("ledger sync at start not sent, retrying every %ds: %s", RETRY.toSeconds(), e.getMessage());
+            } else {
+                LOG.debugf("ledger sync at start not sent (attempt %d): %s", failures, e.getMessage());
+            }
             ScheduledExecutorService current = executor;
             if (current != null && !current.isShutdown()) {
                 current.schedule(this::sync, RETRY.toMillis(), TimeUnit.MILLISECONDS);
