@@ -28,12 +28,19 @@ final class StartupLedgerSync extends AbstractEventSource<StartupLedgerSync.Sent
     record Sent() {
     }
 
-    private final LedgerSync ledgerSync;
+    /** Sends the sync ({@link LedgerSync#syncNow}); throws when the scheduler cannot be reached. */
+    private final Runnable sync;
+    private final Duration retry;
     private ScheduledExecutorService executor;
 
     StartupLedgerSync(LedgerSync ledgerSync) {
+        this(ledgerSync::syncNow, RETRY);
+    }
+
+    StartupLedgerSync(Runnable sync, Duration retry) {
         super(Sent.class, "startup-ledger-sync");
-        this.ledgerSync = ledgerSync;
+        this.sync = sync;
+        this.retry = retry;
     }
 
     @Override
@@ -58,20 +65,20 @@ final class StartupLedgerSync extends AbstractEventSource<StartupLedgerSync.Sent
 
     private void sync() {
         try {
-            ledgerSync.syncNow();
+            sync.run();
             if (failures > 0) {
                 LOG.infof("ledger sync at start sent after %d failed attempts", failures);
             }
         } catch (RuntimeException e) {
             // said once; a scheduler that stays away is reported by every reconcile that needs it
             if (failures++ == 0) {
-                LOG.warnf("ledger sync at start not sent, retrying every %ds: %s", RETRY.toSeconds(), e.getMessage());
+                LOG.warnf("ledger sync at start not sent, retrying every %s: %s", retry, e.getMessage());
             } else {
                 LOG.debugf("ledger sync at start not sent (attempt %d): %s", failures, e.getMessage());
             }
             ScheduledExecutorService current = executor;
             if (current != null && !current.isShutdown()) {
-                current.schedule(this::sync, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                current.schedule(this::sync, retry.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }
