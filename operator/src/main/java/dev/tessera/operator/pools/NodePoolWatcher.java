@@ -2,7 +2,6 @@ package dev.tessera.operator.pools;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +19,7 @@ import dev.tessera.operator.scheduler.SchedulerDtos.PoolDto;
 import dev.tessera.operator.scheduler.SchedulerDtos.PoolsSnapshot;
 import dev.tessera.operator.scheduler.SchedulerUnavailableException;
 import dev.tessera.operator.reconcile.LedgerSync;
+import dev.tessera.operator.util.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -46,11 +46,7 @@ public class NodePoolWatcher {
     @ConfigProperty(name = "tessera.operator.watch-nodes", defaultValue = "true")
     boolean enabled;
 
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "tessera-pool-sync");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService executor = DaemonThreads.scheduler("tessera-pool-sync");
     private SharedIndexInformer<Node> informer;
     private ScheduledFuture<?> pending;
     private volatile List<PoolDto> lastSent;

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -19,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import dev.tessera.operator.api.Conditions;
 import dev.tessera.operator.api.TrainingJob;
+import dev.tessera.operator.util.DaemonThreads;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
@@ -190,11 +190,7 @@ public final class PlacementFirst extends AbstractEventSource<PlacementFirst.Wor
     public synchronized void start() {
         super.start();
         if (timer == null) {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "tessera-placement-first");
-                t.setDaemon(true);
-                return t;
-            });
+            timer = DaemonThreads.scheduler("tessera-placement-first");
             timer.scheduleWithFixedDelay(() -> {
                 try {
                     tick();

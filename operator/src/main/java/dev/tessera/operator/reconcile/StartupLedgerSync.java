@@ -2,12 +2,12 @@ package dev.tessera.operator.reconcile;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.tessera.operator.util.DaemonThreads;
 import dev.tessera.operator.api.TrainingJob;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 
@@ -52,11 +52,7 @@ final class StartupLedgerSync extends AbstractEventSource<StartupLedgerSync.Sent
     public synchronized void start() {
         super.start();
         if (executor == null) {
-            executor = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "tessera-startup-sync");
-                t.setDaemon(true);
-                return t;
-            });
+            executor = DaemonThreads.scheduler("tessera-startup-sync");
             executor.execute(this::sync);
         }
     }
