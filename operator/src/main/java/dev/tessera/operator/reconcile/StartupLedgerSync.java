@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import dev.tessera.operator.util.DaemonThreads;
 import dev.tessera.operator.api.TrainingJob;
+import dev.tessera.operator.util.DaemonThreads;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 
 /**
@@ -32,6 +32,8 @@ final class StartupLedgerSync extends AbstractEventSource<StartupLedgerSync.Sent
     private final Runnable sync;
     private final Duration retry;
     private ScheduledExecutorService executor;
+    /** Attempts that failed so far; read and written on the executor's one thread only. */
+    private int failures;
 
     StartupLedgerSync(LedgerSync ledgerSync) {
         this(ledgerSync::syncNow, RETRY);
@@ -56,8 +58,6 @@ final class StartupLedgerSync extends AbstractEventSource<StartupLedgerSync.Sent
             executor.execute(this::sync);
         }
     }
-
-    private int failures;
 
     private void sync() {
         try {
