@@ -231,13 +231,18 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
                 return discovery.get();
             }
         }
+        String contentType = String.valueOf(request.getHeader("Content-Type"));
+        if (contentType.startsWith("application/vnd.kubernetes.protobuf")) {
+            // the API reads JSON (and YAML) only; on this answer client-go sends the request again as JSON
+            return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format, accepted media types"
+                    + " include: application/json, application/yaml", null);
+        }
         Optional<ResourcePath> parsed = ResourcePath.parse(rawPath);
         if (parsed.isEmpty()) {
             return status(404, "NotFound", "the server could not find the requested resource", null);
         }
         ResourcePath target = parsed.get();
-        boolean crdWrite = method != HttpMethod.GET && "apiextensions.k8s.io".equals(target.group())
-                && "customresourcedefinitions".equals(target.plural());
+        boolean crdWrite = method != HttpMethod.GET && isCrd(target);
         if (crdWrite) {
             forgetCrds();
         }
@@ -451,7 +456,40 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             }
             body = validator.get().withDefaults(object).toString();
         }
+        if (isCrd(target)) {
+            body = established(parse(body)).toString();
+        }
         return super.handleCreate(copy(request, HttpMethod.POST, target.collectionPath(), null, body));
+    }
+
+    private static boolean isCrd(ResourcePath target) {
+        return "apiextensions.k8s.io".equals(target.group()) && "customresourcedefinitions".equals(target.plural());
+    }
+
+    /**
+     * A new CRD as the API server's controllers leave it a moment after its create: names accepted, Established,
+     * its storage version recorded. Clients wait for Established before they use the new kind (helm install does).
+     */
+    private JsonNode established(JsonNode crd) {
+        if (!(crd instanceof ObjectNode object) || !crd.path("spec").isObject()) {
+            return crd;
+        }
+        String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        ObjectNode status = F.objectNode();
+        status.set("acceptedNames", crd.path("spec").path("names").deepCopy());
+        var conditions = status.putArray("conditions");
+        conditions.addObject().put("type", "NamesAccepted").put("status", "True").put("reason", "NoConflicts")
+                .put("message", "no conflicts found").put("lastTransitionTime", now);
+        conditions.addObject().put("type", "Established").put("status", "True").put("reason", "InitialNamesAccepted")
+                .put("message", "the initial names have been accepted").put("lastTransitionTime", now);
+        var stored = status.putArray("storedVersions");
+        for (JsonNode version : crd.path("spec").path("versions")) {
+            if (version.path("storage").asBoolean(false)) {
+                stored.add(version.path("name").asText());
+            }
+        }
+        object.set("status", status);
+        return object;
     }
 
     private MockResponse update(RecordedRequest request, ResourcePath target) {

@@ -111,6 +111,29 @@ class LocalKubeApiTest {
         assertThat(kubectl("get", "tj", "good").err()).contains("NotFound");
     }
 
+    /** What helm install and {@code kubectl wait} wait for before they use a new kind. */
+    @Test
+    void aNewCrdIsEstablishedWithItsNamesAccepted() throws Exception {
+        Kubectl.assumePresent();
+        Run waited = kubectl("wait", "--for=condition=Established", "--timeout=5s", "crd/trainingjobs.tessera.dev");
+        assertThat(waited.exit()).as(waited.err()).isZero();
+        Run status = kubectl("get", "crd", "trainingjobs.tessera.dev", "-o",
+                "jsonpath={.status.acceptedNames.kind} {.status.acceptedNames.plural} {.status.storedVersions}"
+                        + " {.status.conditions[?(@.type==\"NamesAccepted\")].status}");
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.out()).isEqualTo("TrainingJob trainingjobs [\"v1alpha1\"] True");
+    }
+
+    /** kubectl create sends built-in kinds as protobuf: refused by name, and nothing is stored. */
+    @Test
+    void aProtobufBodyIsRefusedAsAnUnsupportedMediaType() throws Exception {
+        Kubectl.assumePresent();
+        Run created = kubectl("create", "configmap", "sent-as-protobuf", "--from-literal=a=b");
+        assertThat(created.exit()).isNotZero();
+        assertThat(created.err()).contains("unknown format").contains("application/json");
+        assertThat(api.client().configMaps().inNamespace("default").withName("sent-as-protobuf").get()).isNull();
+    }
+
     @Test
     void kubectlApplyOfAnInvalidJobIsRefusedWithTheReasons() throws Exception {
         Kubectl.assumePresent();
