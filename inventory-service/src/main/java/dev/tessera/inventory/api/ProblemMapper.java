@@ -79,12 +79,12 @@ public class ProblemMapper {
     // Missing or unverifiable token: 401 with a Bearer challenge (proactive auth is off so these reach here).
     @ServerExceptionMapper(priority = 1)
     public Response unauthenticated(io.quarkus.security.AuthenticationFailedException e) {
-        return unauthorized();
+        return unauthorized("the bearer token is not valid: wrong signature or issuer, expired or malformed");
     }
 
     @ServerExceptionMapper(priority = 1)
     public Response unauthorizedCall(io.quarkus.security.UnauthorizedException e) {
-        return unauthorized();
+        return unauthorized("this call needs a bearer token");
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -93,9 +93,8 @@ public class ProblemMapper {
                 "the token's roles do not allow this call", null));
     }
 
-    private static Response unauthorized() {
-        Problem p = new Problem(Problem.TYPE_BASE + "unauthorized", "Unauthorized", 401,
-                "a valid bearer token is required", null);
+    private static Response unauthorized(String detail) {
+        Problem p = new Problem(Problem.TYPE_BASE + "unauthorized", "Unauthorized", 401, detail, null);
         return Response.status(401).type(Problem.MEDIA_TYPE).header("WWW-Authenticate", "Bearer").entity(p).build();
     }
 

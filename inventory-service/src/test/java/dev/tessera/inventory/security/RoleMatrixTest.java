@@ -103,6 +103,14 @@ class RoleMatrixTest {
                 Response r = e.call(unauthenticated.get(i));
                 soft.assertThat(r.statusCode()).as(e + " unauthenticated #" + i).isEqualTo(401);
                 soft.assertThat(r.contentType()).as(e + " unauthenticated #" + i).startsWith("application/problem+json");
+                // a forged, foreign or broken token is told apart from none at all
+                if (i >= 1 && i <= 3) {
+                    soft.assertThat(r.jsonPath().getString("detail")).as(e + " unauthenticated #" + i)
+                            .startsWith("the bearer token is not valid");
+                } else if (i == 0) {
+                    soft.assertThat(r.jsonPath().getString("detail")).as(e + " without a token")
+                            .isEqualTo("this call needs a bearer token");
+                }
             }
         }
         soft.assertAll();
