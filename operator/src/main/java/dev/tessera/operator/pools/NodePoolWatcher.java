@@ -13,12 +13,10 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import dev.tessera.operator.scheduler.LedgerUnsyncedException;
 import dev.tessera.operator.scheduler.SchedulerClient;
 import dev.tessera.operator.scheduler.SchedulerDtos.PoolDto;
 import dev.tessera.operator.scheduler.SchedulerDtos.PoolsSnapshot;
 import dev.tessera.operator.scheduler.SchedulerUnavailableException;
-import dev.tessera.operator.reconcile.LedgerSync;
 import dev.tessera.operator.util.DaemonThreads;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,8 +37,6 @@ public class NodePoolWatcher {
     KubernetesClient client;
     @Inject
     SchedulerClient scheduler;
-    @Inject
-    LedgerSync ledgerSync;
     @ConfigProperty(name = "tessera.operator.pool-resync", defaultValue = "60s")
     java.time.Duration resync;
     @ConfigProperty(name = "tessera.operator.watch-nodes", defaultValue = "true")
@@ -107,8 +103,6 @@ public class NodePoolWatcher {
             scheduler.putPools(new PoolsSnapshot(pools));
             lastSent = pools;
             LOG.debugf("sent %d pools to the scheduler", pools.size());
-        } catch (LedgerUnsyncedException e) {
-            ledgerSync.syncNow();
         } catch (SchedulerUnavailableException e) {
             LOG.warnf("pool snapshot not sent, retrying: %s", e.getMessage());
             lastSent = null;
