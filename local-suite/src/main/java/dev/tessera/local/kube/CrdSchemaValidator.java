@@ -188,8 +188,20 @@ public final class CrdSchemaValidator {
     /** Fields the schema does not know and would prune; {@code kubectl apply} with strict field validation refuses them. */
     public List<String> unknownFields(JsonNode object) {
         List<String> unknown = new ArrayList<>();
-        collectUnknown(schemaFor(object).openApi(), object, "", true, unknown);
+        collectUnknown(schemaFor(object).openApi(), object, "", true, unknown, false);
         return unknown;
+    }
+
+    /**
+     * The object as the API server stores it: fields the schema does not know pruned (as a structural schema
+     * prunes them), then the schema's {@code default} values filled in. The object itself is left as it is.
+     */
+    public JsonNode asStored(JsonNode object) {
+        JsonNode copy = object.deepCopy();
+        JsonNode schema = schemaFor(object).openApi();
+        collectUnknown(schema, copy, "", true, new ArrayList<>(), true);
+        applyDefaults(schema, copy);
+        return copy;
     }
 
     private VersionSchema schemaFor(JsonNode object) {
@@ -296,11 +308,14 @@ public final class CrdSchemaValidator {
         }
     }
 
-    private static void collectUnknown(JsonNode schema, JsonNode value, String path, boolean root, List<String> unknown) {
+    /** Collects the paths of the fields the schema does not know; {@code prune} also removes them. */
+    private static void collectUnknown(JsonNode schema, JsonNode value, String path, boolean root, List<String> unknown,
+            boolean prune) {
         if (value instanceof ObjectNode object) {
             boolean open = schema.path(PRESERVE_UNKNOWN).asBoolean(false) || schema.path("additionalProperties").isObject()
                     || schema.path("additionalProperties").asBoolean(false) || !schema.has("properties") && !schema.has("type");
             boolean embedded = root || schema.path(EMBEDDED).asBoolean(false);
+            List<String> pruned = new ArrayList<>();
             object.fields().forEachRemaining(f -> {
                 String key = f.getKey();
                 String childPath = path.isEmpty() ? key : path + "." + key;
@@ -310,13 +325,17 @@ public final class CrdSchemaValidator {
                 JsonNode property = schema.path("properties").path(key);
                 if (property.isMissingNode() && !open) {
                     unknown.add(childPath);
+                    pruned.add(key);
                 } else {
-                    collectUnknown(childSchema(schema, key), f.getValue(), childPath, false, unknown);
+                    collectUnknown(childSchema(schema, key), f.getValue(), childPath, false, unknown, prune);
                 }
             });
+            if (prune) {
+                object.remove(pruned);
+            }
         } else if (value instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                collectUnknown(schema.path("items"), array.get(i), path + "[" + i + "]", false, unknown);
+                collectUnknown(schema.path("items"), array.get(i), path + "[" + i + "]", false, unknown, prune);
             }
         }
     }

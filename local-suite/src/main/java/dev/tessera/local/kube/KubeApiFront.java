@@ -448,18 +448,20 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
 
     private MockResponse createWith(RecordedRequest request, ResourcePath target, String body) {
         Optional<CrdSchemaValidator> validator = validatorOf(target);
+        List<String> unknown = List.of();
         if (validator.isPresent()) {
             JsonNode object = parse(body);
             Optional<MockResponse> refused = refuse(validator.get(), object, null, target);
             if (refused.isPresent()) {
                 return refused.get();
             }
-            body = validator.get().withDefaults(object).toString();
+            unknown = validator.get().unknownFields(object);
+            body = validator.get().asStored(object).toString();
         }
         if (isCrd(target)) {
             body = established(parse(body)).toString();
         }
-        return super.handleCreate(copy(request, HttpMethod.POST, target.collectionPath(), null, body));
+        return warnPruned(super.handleCreate(copy(request, HttpMethod.POST, target.collectionPath(), null, body)), unknown, target);
     }
 
     private static boolean isCrd(ResourcePath target) {
@@ -502,6 +504,7 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             }
         }
         Optional<CrdSchemaValidator> validator = target.isStatus() ? Optional.empty() : validatorOf(target);
+        List<String> unknown = List.of();
         if (validator.isPresent()) {
             JsonNode object = parse(body);
             MockResponse current = handleGet(target.objectPath());
@@ -511,10 +514,12 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
                 if (refused.isPresent()) {
                     return refused.get();
                 }
-                body = validator.get().withDefaults(object).toString();
+                unknown = validator.get().unknownFields(object);
+                body = validator.get().asStored(object).toString();
             }
         }
-        return withNotFoundStatus(super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), null, body)), target);
+        return warnPruned(withNotFoundStatus(super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), null, body)), target),
+                unknown, target);
     }
 
     /** 409 Conflict, as the API server answers, for a status write carrying a resourceVersion that is no longer current. */
@@ -581,14 +586,17 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         if (patched.path("metadata").path("resourceVersion").isMissingNode() && old.path("metadata").has("resourceVersion")) {
             ((ObjectNode) patched.path("metadata")).set("resourceVersion", old.path("metadata").get("resourceVersion"));
         }
+        List<String> unknown = List.of();
         if (validator.isPresent() && !onlyMetadataChanged(patched, old)) {
             Optional<MockResponse> refused = refuse(validator.get(), patched, old, target);
             if (refused.isPresent()) {
                 return refused.get();
             }
-            patched = validator.get().withDefaults(patched);
+            unknown = validator.get().unknownFields(patched);
+            patched = validator.get().asStored(patched);
         }
-        MockResponse response = super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), "application/json", patched.toString()));
+        MockResponse response = warnPruned(super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), "application/json",
+                patched.toString())), unknown, target);
         if (response.code() == 200 && (response.getBody() == null || response.getBody().size() == 0)) {
             // the last finalizer went and the object with it: answer its final state, as the API server does
             response.setBody(patched.toString());
@@ -615,6 +623,39 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         return true;
     }
 
+    /**
+     * The API server prunes fields a structural schema does not know and, unless the client asked to ignore them
+     * ({@code fieldValidation=Ignore}, what {@code kubectl apply --validate=false} sends), says so in a Warning header
+     * per field; kubectl prints them. Strict validation refused them before (see {@link #refuse}).
+     */
+    private static MockResponse warnPruned(MockResponse response, List<String> unknown, ResourcePath target) {
+        if (response.code() / 100 == 2 && !"Ignore".equals(target.query().get("fieldValidation"))) {
+            unknown.forEach(field -> response.addHeader("Warning", "299 - \"unknown field \\\"" + field + "\\\"\""));
+        }
+        return response;
+    }
+
+    private static final java.util.regex.Pattern DNS_SUBDOMAIN =
+            java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+
+    /** A custom resource's name must be a DNS subdomain, in the API server's words (empty: generateName decides). */
+    static Optional<FieldError> nameError(String name) {
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        if (name.length() > 253) {
+            return Optional.of(new FieldError("metadata.name", FieldError.INVALID, "Invalid value: \"" + name
+                    + "\": must be no more than 253 characters"));
+        }
+        if (!DNS_SUBDOMAIN.matcher(name).matches()) {
+            return Optional.of(new FieldError("metadata.name", FieldError.INVALID, "Invalid value: \"" + name
+                    + "\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must"
+                    + " start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '"
+                    + DNS_SUBDOMAIN.pattern() + "')"));
+        }
+        return Optional.empty();
+    }
+
     private Optional<MockResponse> refuse(CrdSchemaValidator validator, JsonNode object, JsonNode old, ResourcePath target) {
         String name = object.path("metadata").path("name").asText(target.name() == null ? "" : target.name());
         String qualifiedKind = validator.kind() + "." + validator.group();
@@ -627,7 +668,10 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
                 return Optional.of(status(400, "BadRequest", message, null));
             }
         }
-        List<FieldError> errors = old == null ? validator.validate(object) : validator.validateUpdate(object, old);
+        List<FieldError> errors = new ArrayList<>(old == null ? validator.validate(object) : validator.validateUpdate(object, old));
+        if (old == null) {
+            nameError(object.path("metadata").path("name").asText("")).ifPresent(e -> errors.add(0, e));
+        }
         if (errors.isEmpty()) {
             return Optional.empty();
         }

@@ -137,6 +137,25 @@ class CrdSchemaValidatorTest {
     }
 
     @Test
+    void theStoredObjectHasUnknownFieldsPrunedAndDefaultsFilledIn() throws Exception {
+        JsonNode job = job("""
+                shards: 1
+                chipsPerShard: 8
+                shard: 2
+                chips: {allowd: [a100], allowed: [h800]}
+                template: {spec: {anything: goes}}
+                """);
+        JsonNode stored = VALIDATOR.asStored(job);
+        assertThat(stored.at("/spec/shard").isMissingNode()).isTrue();
+        assertThat(stored.at("/spec/chips/allowd").isMissingNode()).isTrue();
+        assertThat(stored.at("/spec/chips/allowed/0").asText()).isEqualTo("h800");
+        assertThat(stored.at("/spec/template/spec/anything").asText()).as("a preserved subtree").isEqualTo("goes");
+        assertThat(stored.at("/spec/chips/mixing").asText()).isEqualTo("Allowed");
+        assertThat(stored.at("/metadata/name").asText()).isEqualTo(job.at("/metadata/name").asText());
+        assertThat(job.at("/spec/shard").asInt()).as("the input is left as it is").isEqualTo(2);
+    }
+
+    @Test
     void mapsAreValidatedLikeJson() {
         Map<String, Object> job = Map.of("apiVersion", "tessera.dev/v1alpha1", "kind", "TrainingJob",
                 "metadata", Map.of("name", "j"), "spec", Map.of("shards", 1));

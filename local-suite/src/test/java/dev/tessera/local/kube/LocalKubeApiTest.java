@@ -124,6 +124,46 @@ class LocalKubeApiTest {
         assertThat(status.out()).isEqualTo("TrainingJob trainingjobs [\"v1alpha1\"] True");
     }
 
+    /** As a structural schema makes the API server do: unknown fields are pruned, with a warning unless ignored. */
+    @Test
+    void unknownFieldsArePrunedAndWarnedAbout() throws Exception {
+        Kubectl.assumePresent();
+        Path file = manifest("unknown.yml", """
+                apiVersion: tessera.dev/v1alpha1
+                kind: TrainingJob
+                metadata: {name: unknown-fields}
+                spec:
+                  shards: 2
+                  shardz: 5
+                  chipsPerShard: 8
+                  chips: {allowed: [h800], favourite: a100}
+                """);
+        Run applied = kubectl("apply", "--validate=false", "-f", file.toString());
+        assertThat(applied.exit()).as(applied.err()).isZero();
+        assertThat(applied.err()).as("--validate=false asks the server to ignore them").doesNotContain("unknown field");
+        Run stored = kubectl("get", "tj", "unknown-fields", "-o", "jsonpath={.spec.shards} {.spec.shardz} {.spec.chips}");
+        assertThat(stored.out()).isEqualTo("2  {\"allowed\":[\"h800\"],\"mixing\":\"Allowed\"}");
+
+        Run patched = kubectl("patch", "tj", "unknown-fields", "--type=merge", "-p", "{\"spec\":{\"shards\":3,\"bogus\":1}}");
+        assertThat(patched.exit()).as(patched.err()).isZero();
+        assertThat(patched.err()).contains("Warning: unknown field \"spec.bogus\"");
+        assertThat(kubectl("get", "tj", "unknown-fields", "-o", "jsonpath={.spec.shards}|{.spec.bogus}").out()).isEqualTo("3|");
+        kubectl("delete", "tj", "unknown-fields");
+    }
+
+    @Test
+    void aNameThatIsNoDnsSubdomainIsRefused() throws Exception {
+        Kubectl.assumePresent();
+        Run refused = kubectl("apply", "--validate=false", "-f", manifest("upper.yml", GOOD_JOB.formatted("Upper-Case")).toString());
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("metadata.name: Invalid value: \"Upper-Case\": a lowercase RFC 1123 subdomain");
+        assertThat(api.client().genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob").inNamespace("default")
+                .withName("Upper-Case").get()).isNull();
+        assertThat(KubeApiFront.nameError("a".repeat(254))).get().extracting(FieldError::message).asString()
+                .endsWith("must be no more than 253 characters");
+        assertThat(KubeApiFront.nameError("llama-3.1-70b")).isEmpty();
+    }
+
     /** kubectl create sends built-in kinds as protobuf: refused by name, and nothing is stored. */
     @Test
     void aProtobufBodyIsRefusedAsAnUnsupportedMediaType() throws Exception {

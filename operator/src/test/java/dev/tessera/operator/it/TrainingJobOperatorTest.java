@@ -209,6 +209,25 @@ class TrainingJobOperatorTest {
         assertThat(scheduler().deleted).contains(uid);
     }
 
+    /**
+     * A job carrying fields this operator does not know (written for a newer CRD, or kept by an API server that does
+     * not prune) is reconciled on what it knows, and the watch goes on: jobs created after it are placed too.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void fieldsTheOperatorDoesNotKnowAreIgnoredAndTheWatchGoesOn() {
+        var newer = client.getKubernetesSerialization().convertValue(job("from-a-newer-crd", 1, 8, List.of("h800")),
+                io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+        ((Map<String, Object>) ((Map<String, Object>) newer.getAdditionalProperties().get("spec")).get("chips"))
+                .put("favourite", "a100");
+        ((Map<String, Object>) newer.getAdditionalProperties().get("spec")).put("checkpointing", Map.of("every", "1h"));
+        client.genericKubernetesResources(TrainingJob.GROUP + "/" + TrainingJob.VERSION, "TrainingJob").inNamespace(NS)
+                .resource(newer).create();
+        eventually("Placed", () -> conditionIs("from-a-newer-crd", Conditions.PLACED, "True", "Placed"));
+        create(job("after-the-newer-one", 1, 8, List.of("h800")));
+        eventually("the next job Placed", () -> conditionIs("after-the-newer-one", Conditions.PLACED, "True", "Placed"));
+    }
+
     @Test
     void aNameThatMakesNoValidServiceOrHostNameIsAnInvalidSpecBeforeAnyChipIsBooked() {
         create(job("llama-3.1-70b", 1, 8, List.of("h800")));
