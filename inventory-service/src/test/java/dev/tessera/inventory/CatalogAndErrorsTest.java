@@ -57,6 +57,21 @@ class CatalogAndErrorsTest {
     }
 
     @Test
+    void textWithANulCharacterIsRefusedNamingTheField() {
+        given().contentType(ContentType.JSON).body("{\"id\":\"" + Fixtures.unique("nul") + "\",\"name\":\"a\\u0000b\",\"kind\":\"WAREHOUSE\"}")
+                .post("/api/v1/sites")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("name"))
+                .body("errors[0].message", equalTo("must not contain the NUL character (U+0000)"));
+    }
+
+    @Test
+    void aPathIdThatIsNoNumberIsNotFoundAndSaysWhere() {
+        given().get("/api/v1/reservations/abc").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("nothing at /api/v1/reservations/abc (ids in paths are numbers)"));
+    }
+
+    @Test
     void unreadableBodiesAreClientErrors() {
         given().contentType(ContentType.JSON).body("{\"id\": ")
                 .post("/api/v1/sites").then().statusCode(400).contentType("application/problem+json");

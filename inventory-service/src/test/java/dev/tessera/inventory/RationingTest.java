@@ -85,6 +85,48 @@ class RationingTest {
         given().get("/api/v1/reservations?chip=" + chip).then().body("quantity.sum()", equalTo(40));
     }
 
+    @jakarta.inject.Inject
+    dev.tessera.inventory.rationing.ReservationDesk desk;
+
+    /**
+     * Requests decided in one transaction: one the database refuses (a NUL in its job id, which the REST API
+     * refuses earlier) fails alone, and every other request of its group is booked.
+     */
+    @Test
+    void aRequestTheDatabaseRefusesFailsAloneNotTheRequestsDecidedWithIt() throws Exception {
+        String chip = Fixtures.chip(0.75);
+        Fixtures.stock(Fixtures.site(), chip, 100, "IN_SERVICE");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(30);
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<Boolean>> booked = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                String jobId = i % 3 == 0 ? "bad\u0000" + i : "ok-" + i;
+                booked.add(pool.submit(() -> {
+                    gate.await();
+                    try {
+                        desk.reserve(new dev.tessera.inventory.rationing.ReservationDesk.Request("probe", chip, 1, TODAY,
+                                TODAY.plusDays(1), jobId));
+                        return true;
+                    } catch (RuntimeException e) {
+                        return false;
+                    }
+                }));
+            }
+            gate.countDown();
+            int ok = 0;
+            for (int i = 0; i < 30; i++) {
+                boolean b = booked.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(b).as("request " + i).isEqualTo(i % 3 != 0);
+                ok += b ? 1 : 0;
+            }
+            assertThat(ok).isEqualTo(20);
+        } finally {
+            pool.shutdownNow();
+        }
+        given().get("/api/v1/reservations?chip=" + chip).then().body("$", hasSize(20));
+    }
+
     @Test
     void reservationValidationAndRelease() {
         String chip = Fixtures.chip(0.75);

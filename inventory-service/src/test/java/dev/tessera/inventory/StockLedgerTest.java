@@ -127,6 +127,46 @@ class StockLedgerTest {
     }
 
     @Test
+    void csvImportsReadWhatSpreadsheetsWriteAndReportEachHeaderOrEncodingProblemAsItIs() {
+        String site = Fixtures.site();
+        String chip = Fixtures.chip(0.32);
+        // Excel's "CSV UTF-8" starts with a byte order mark
+        byte[] withBom = ("\uFEFFsite,chip,quantity,to,note\n" + site + "," + chip + ",3,WAREHOUSE,café\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        given().contentType("text/csv").body(withBom).post("/api/v1/stock/import").then().statusCode(200)
+                .body("imported", equalTo(1));
+        given().get("/api/v1/stock/movements?chip=" + chip).then().body("[0].note", equalTo("café"));
+        // Latin-1 is refused, naming the line, rather than stored with replacement characters
+        byte[] latin1 = ("site,chip,quantity,to,note\n" + site + "," + chip + ",1,WAREHOUSE,café\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        given().contentType("text/csv").body(latin1).post("/api/v1/stock/import").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("body"))
+                .body("errors[0].message", containsString("line 2 is not UTF-8"));
+        // a short first row is a row problem, not a header problem
+        given().contentType("text/csv").body("site,chip,quantity,to\n" + site + "," + chip + "\n")
+                .post("/api/v1/stock/import").then().statusCode(400)
+                .body("errors.field", hasItem("rows[2].quantity"));
+        given().contentType("text/csv").body("site,site,chip,quantity,to\n" + site + "," + site + "," + chip + ",1,WAREHOUSE\n")
+                .post("/api/v1/stock/import").then().statusCode(400)
+                .body("errors[0].field", equalTo("header"))
+                .body("errors[0].message", containsString("named more than once: [site]"));
+        given().contentType("text/csv").body("site,chip,quantity,to\n" + site + "," + chip + ",1,WAREHOUSE,extra\n")
+                .post("/api/v1/stock/import").then().statusCode(400)
+                .body("errors[0].field", equalTo("rows[2]"))
+                .body("errors[0].message", containsString("5 cells, but the header names 4 columns"));
+        given().contentType("text/csv").body("site,chip,quantity,to,note\n" + site + "," + chip + ",1,WAREHOUSE,a\u0000b\n")
+                .post("/api/v1/stock/import").then().statusCode(400)
+                .body("errors[0].field", equalTo("rows[2].note"))
+                .body("errors[0].message", equalTo("must not contain the NUL character (U+0000)"));
+        given().get("/api/v1/stock?chip=" + chip).then().body("find { it.state == 'WAREHOUSE' }.quantity", equalTo(3));
+        given().get("/api/v1/stock/movements?chip=" + chip + "&limit=abc").then().statusCode(400)
+                .body("errors[0].field", equalTo("limit"))
+                .body("errors[0].message", equalTo("must be an integer from 1 to 1000"));
+        given().get("/api/v1/stock/movements?limit=0").then().statusCode(400).body("errors[0].field", equalTo("limit"));
+    }
+
+    @Test
     void csvImportWithAnyBadRowReportsEveryRowAndWritesNothing() {
         String site = Fixtures.site();
         String chip = Fixtures.chip(0.32);

@@ -3,8 +3,13 @@ package dev.tessera.inventory.api;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -37,23 +42,66 @@ public final class CsvTable {
         this.rows = rows;
     }
 
+    /**
+     * An upload's bytes as text: UTF-8 (what spreadsheets call "CSV UTF-8"), its byte order mark dropped. Other
+     * encodings are refused, naming the line, rather than read with replacement characters.
+     */
+    public static String utf8(byte[] body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(body == null ? new byte[0] : body);
+        CharBuffer out = CharBuffer.allocate(in.remaining());
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) {
+                if (body[i] == '\n') {
+                    line++;
+                }
+            }
+            throw ApiException.invalid("body", "line " + line + " is not UTF-8 text (byte " + (in.position() + 1)
+                    + "): save the file as UTF-8 (\"CSV UTF-8\")");
+        }
+        decoder.flush(out);
+        String text = out.flip().toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
     public static CsvTable parse(String body, Set<String> required) {
+        if (body != null && body.startsWith("\uFEFF")) {
+            body = body.substring(1);
+        }
         if (body == null || body.isBlank()) {
             throw ApiException.invalid("body", "empty CSV: a header line and at least one row are needed");
         }
-        CsvSchema schema = CsvSchema.emptySchema().withHeader();
         List<Row> rows = new ArrayList<>();
-        try (MappingIterator<Map<String, String>> it = MAPPER.readerForMapOf(String.class).with(schema).readValues(body)) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        List<String> header = null;
+        try (MappingIterator<List<String>> it = MAPPER.readerForListOf(String.class).with(CsvParser.Feature.WRAP_AS_ARRAY)
+                .readValues(body)) {
             while (it.hasNextValue()) {
-                Map<String, String> cells = new LinkedHashMap<>(it.nextValue());
+                List<String> cells = it.nextValue();
                 // After a row the reader stands at the start of the next line, unless the file ended.
                 var at = it.getCurrentLocation();
                 int line = at.getColumnNr() <= 1 ? at.getLineNr() - 1 : at.getLineNr();
-                if (rows.isEmpty() && !cells.keySet().containsAll(required)) {
-                    List<String> missing = required.stream().filter(c -> !cells.containsKey(c)).sorted().toList();
-                    throw ApiException.invalid("header", "missing column(s) " + missing);
+                if (header == null) {
+                    header = header(cells, required);
+                    continue;
                 }
-                rows.add(new Row(line, cells));
+                if (cells.size() > header.size()) {
+                    errors.add(new Problem.FieldError("rows[" + line + "]", cells.size() + " cells, but the header names "
+                            + header.size() + " columns"));
+                }
+                Map<String, String> byColumn = new LinkedHashMap<>();
+                for (int i = 0; i < header.size(); i++) {
+                    String cell = i < cells.size() ? cells.get(i) : null;
+                    if (!StrictText.storable(cell)) {
+                        errors.add(new Problem.FieldError("rows[" + line + "]." + header.get(i), StrictText.MESSAGE));
+                        cell = null;
+                    }
+                    byColumn.put(header.get(i), cell);
+                }
+                rows.add(new Row(line, byColumn));
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof ApiException a) {
@@ -64,7 +112,24 @@ public final class CsvTable {
         if (rows.isEmpty()) {
             throw ApiException.invalid("body", "the CSV has no data rows");
         }
-        return new CsvTable(rows);
+        CsvTable table = new CsvTable(rows);
+        table.errors.addAll(errors);
+        return table;
+    }
+
+    /** The header's column names: each once, the required ones all there. */
+    private static List<String> header(List<String> cells, Set<String> required) {
+        List<String> names = cells.stream().map(c -> c == null ? "" : c.trim()).toList();
+        List<String> repeated = names.stream().filter(n -> !n.isEmpty() && names.indexOf(n) != names.lastIndexOf(n))
+                .distinct().toList();
+        if (!repeated.isEmpty()) {
+            throw ApiException.invalid("header", "column(s) named more than once: " + repeated);
+        }
+        List<String> missing = required.stream().filter(c -> !names.contains(c)).sorted().toList();
+        if (!missing.isEmpty()) {
+            throw ApiException.invalid("header", "missing column(s) " + missing);
+        }
+        return names;
     }
 
     public List<Row> rows() {

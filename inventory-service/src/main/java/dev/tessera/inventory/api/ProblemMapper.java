@@ -47,8 +47,8 @@ public class ProblemMapper {
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
         }
-        String message = e instanceof InvalidFormatException f
-                ? "cannot read '" + f.getValue() + "' as " + describe(f.getTargetType())
+        String message = e instanceof StrictText.NulInText ? StrictText.MESSAGE
+                : e instanceof InvalidFormatException f ? "cannot read '" + f.getValue() + "' as " + describe(f.getTargetType())
                 : "malformed JSON: " + e.getOriginalMessage();
         return respond(ApiException.invalid(field, message).toProblem());
     }
@@ -65,7 +65,7 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper(priority = 1)
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, jakarta.ws.rs.core.UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (e.getCause() instanceof JsonProcessingException j) {
             return unreadable(j);
@@ -73,6 +73,10 @@ public class ProblemMapper {
         String title = Response.Status.fromStatusCode(status) != null
                 ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";
         String detail = e.getMessage() != null ? e.getMessage() : title;
+        if (status == 404 && detail.equals("HTTP 404 Not Found")) {
+            // no route matched, or a path id that is no number: say which path, not just the status again
+            detail = "nothing at " + uri.getPath() + " (ids in paths are numbers)";
+        }
         return respond(new Problem(Problem.TYPE_BASE + "http-" + status, title, status, detail, null));
     }
 
@@ -111,9 +115,10 @@ public class ProblemMapper {
             return respond(ApiException.conflict("integrity", "the change conflicts with stored data").toProblem());
         }
         if (sql != null && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
-            // Data exceptions (class 22): a number too large for its column, and the like.
-            return respond(ApiException.invalid("body", "a value is out of range: " + sql.getMessage()
-                    .lines().findFirst().orElse("")).toProblem());
+            // Data exceptions (class 22): a number too large for its column, and the like. The database's reason
+            // is passed on, never its statement (a batch's message quotes the SQL).
+            LOG.warnf("a value could not be stored, answering 400: %s", sql.getMessage());
+            return respond(ApiException.invalid("body", "a value could not be stored: " + databaseReason(sql)).toProblem());
         }
         if (sql != null && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
             return respond(ApiException.conflict("concurrent-change", "the change collided with another; retry").toProblem());
@@ -156,7 +161,7 @@ public class ProblemMapper {
      * the commit itself, its outcome is unknown to the service too, which is what a receipt's Idempotency-Key
      * is for: retried with its key, it counts once either way.
      */
-    static boolean databaseUnavailable(Throwable e) {
+    public static boolean databaseUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null
                     && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P0"))) {
@@ -179,6 +184,17 @@ public class ProblemMapper {
 
     private static Response respond(Problem p) {
         return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
+    }
+
+    /** The database server's own reason (e.g. "numeric field overflow"), without the statement it refused. */
+    private static String databaseReason(SQLException sql) {
+        for (SQLException s = sql; s != null; s = s.getNextException()) {
+            if (s instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                    && p.getServerErrorMessage().getMessage() != null) {
+                return p.getServerErrorMessage().getMessage();
+            }
+        }
+        return "SQLState " + sql.getSQLState();
     }
 
     private static SQLException sqlCause(Throwable e) {

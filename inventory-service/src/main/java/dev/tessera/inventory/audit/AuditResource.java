@@ -1,6 +1,6 @@
 package dev.tessera.inventory.audit;
 
-import dev.tessera.inventory.api.ApiException;
+import dev.tessera.inventory.api.QueryParams;
 import dev.tessera.inventory.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -31,8 +31,8 @@ public class AuditResource {
     @GET
     @RolesAllowed(Roles.PLANNER)
     public AuditPage list(@RestQuery String page, @RestQuery String size) {
-        int p = parse("page", page, 0, 0, 1_000_000);
-        int s = parse("size", size, 50, 1, MAX_PAGE_SIZE);
+        int p = QueryParams.integer("page", page, 0, 0, 1_000_000);
+        int s = QueryParams.integer("size", size, 50, 1, MAX_PAGE_SIZE);
         long total = ((Number) em.createNativeQuery("select count(*) from audit_entry").getSingleResult()).longValue();
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery(
@@ -51,20 +51,5 @@ public class AuditResource {
             return o.toInstant();
         }
         return (Instant) v;
-    }
-
-    private static int parse(String field, String value, int fallback, int min, int max) {
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int v = Integer.parseInt(value.trim());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below like an out-of-range number
-        }
-        throw ApiException.invalid(field, "must be an integer from " + min + " to " + max);
     }
 }

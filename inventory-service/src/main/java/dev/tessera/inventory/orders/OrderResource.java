@@ -1,5 +1,6 @@
 package dev.tessera.inventory.orders;
 
+import dev.tessera.inventory.api.CsvTable;
 import jakarta.transaction.Transactional;
 import dev.tessera.inventory.audit.AuditTrail;
 import dev.tessera.inventory.security.Roles;
@@ -119,8 +120,8 @@ public class OrderResource {
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
     @RolesAllowed(Roles.PLANNER)
     @Transactional
-    public ImportResult importCsv(String body) {
-        ImportResult result = book.importCsv(body);
+    public ImportResult importCsv(byte[] body) {
+        ImportResult result = book.importCsv(CsvTable.utf8(body));
         audit.record("delivery.import", "csv");
         return result;
     }

@@ -2,6 +2,7 @@ package dev.tessera.inventory.rationing;
 
 import dev.tessera.inventory.audit.AuditTrail;
 import dev.tessera.inventory.api.ApiException;
+import dev.tessera.inventory.api.ProblemMapper;
 import dev.tessera.inventory.planning.SupplyReader;
 import dev.tessera.inventory.planning.SupplyTimeline;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -136,6 +137,11 @@ public class ReservationDesk {
         } catch (RuntimeException e) {
             if (e instanceof ApiException a && a.status() == 400) {
                 lanes.remove(chip);
+            } else if (group.size() > 1 && !ProblemMapper.databaseUnavailable(e)) {
+                // One request the database refused (a value it cannot store, say) must not fail the others decided
+                // with it: each is decided again on its own, and only the one at fault hears of the failure.
+                group.forEach(p -> decide(chip, List.of(p)));
+                return;
             }
             group.forEach(p -> p.result().completeExceptionally(e));
             return;

@@ -4,6 +4,8 @@ import dev.tessera.inventory.audit.AuditTrail;
 import dev.tessera.inventory.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import dev.tessera.inventory.api.ApiException;
+import dev.tessera.inventory.api.CsvTable;
+import dev.tessera.inventory.api.QueryParams;
 import dev.tessera.inventory.api.ChipCount;
 import dev.tessera.inventory.catalog.ChipModel;
 import dev.tessera.inventory.catalog.Site;
@@ -13,13 +15,11 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -87,7 +87,8 @@ public class StockResource {
     @Path("/movements")
     @RolesAllowed(Roles.VIEWER)
     public List<MovementView> movements(@RestQuery String chip, @RestQuery String site,
-                                        @RestQuery @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+                                        @RestQuery("limit") String limitParam) {
+        int limit = QueryParams.integer("limit", limitParam, 100, 1, 1000);
         checkFilters(chip, site);
         StringBuilder query = new StringBuilder("1 = 1");
         Map<String, Object> params = new HashMap<>();
@@ -116,8 +117,8 @@ public class StockResource {
     @Consumes({"text/csv", MediaType.TEXT_PLAIN})
     @Transactional
     @RolesAllowed(Roles.ADMIN)
-    public StockImport.Result importCsv(String body) {
-        StockImport.Result result = importer.importCsv(body);
+    public StockImport.Result importCsv(byte[] body) {
+        StockImport.Result result = importer.importCsv(CsvTable.utf8(body));
         audit.record("stock.import", "csv");
         return result;
     }
