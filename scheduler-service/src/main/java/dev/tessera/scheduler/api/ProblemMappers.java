@@ -2,7 +2,6 @@ package dev.tessera.scheduler.api;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tessera.scheduler.ledger.LedgerAlreadySyncedException;
 import dev.tessera.scheduler.ledger.LedgerUnsyncedException;
@@ -62,8 +61,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unreadable(JsonParseException e) {
-        return respond(new Problem(Problem.TYPE_BASE + "malformed-json", "Malformed JSON", 400,
-                "The body is not valid JSON: " + e.getOriginalMessage(), null));
+        return jackson(e);
     }
 
     @ServerExceptionMapper
@@ -110,25 +108,14 @@ public class ProblemMappers {
                 "The scheduler failed unexpectedly; the failure is logged.", null));
     }
 
+    /** A body Jackson could not read: one field error in the client's words (see {@link JsonMistakes}). */
     private Response jackson(JsonProcessingException e) {
-        String field = "body";
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonMappingException.Reference r : m.getPath()) {
-                if (r.getFieldName() != null) {
-                    sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-                } else if (r.getIndex() >= 0) {
-                    sb.append('[').append(r.getIndex()).append(']');
-                }
-            }
-            field = sb.toString();
+        JsonParseException malformed = JsonMistakes.malformed(e);
+        if (malformed != null) {
+            return respond(new Problem(Problem.TYPE_BASE + "malformed-json", "Malformed JSON", 400,
+                    "The body is not valid JSON: " + JsonMistakes.parserMessage(malformed), null));
         }
-        String message = e.getOriginalMessage();
-        int cut = message == null ? -1 : message.indexOf(" at [Source");
-        message = message == null ? "unreadable value" : cut > 0 ? message.substring(0, cut) : message;
-        // keep Java class names out of the answer
-        message = message.replaceAll("`[\\w.$]+`", "value").replaceAll("[a-z]+(\\.[a-z]+)+\\.[A-Z][\\w$]*", "value");
-        return respond(ProblemException.validation(List.of(new Problem.FieldError(field, message))).problem());
+        return respond(ProblemException.validation(List.of(JsonMistakes.fieldError(e))).problem());
     }
 
     /** {@code place.request.shards} → {@code shards}: the method and parameter names mean nothing to a client. */

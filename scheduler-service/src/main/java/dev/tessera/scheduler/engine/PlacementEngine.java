@@ -66,6 +66,10 @@ public final class PlacementEngine {
         if (choice != null) {
             return new Decision.Placed(build(s, r, types, choice, s.usedCopy(), true, unfit, List.of(), List.of()), List.of());
         }
+        Decision.Pending never = neverFits(s, r, types, unfit);
+        if (never != null) {
+            return never;
+        }
         Decision preempting = preempt(s, r, types, unfit);
         if (preempting != null) {
             return preempting;
@@ -176,6 +180,45 @@ public final class PlacementEngine {
                 .thenComparing(Comparator.comparingDouble(ChipOption::throughput).reversed())
                 .thenComparing(ChipOption::chip));
         return out;
+    }
+
+    /**
+     * A tensor-parallel group wider than every node of the job's chip models, in the pools and in the racks on order,
+     * never fits: no preemption, release or delivery makes room for it, so the job is told so, as for a chip model
+     * whose memory is too small ({@link PendingReason#NO_ELIGIBLE_CHIPS}). Null when some node is wide enough.
+     */
+    private static Decision.Pending neverFits(ClusterSnapshot s, PlacementRequest r, List<ChipOption> types, List<String> unfit) {
+        int largest = largestNode(s, types);
+        if (largest <= 0 || r.tensorParallel() <= largest) {
+            return null;
+        }
+        List<String> chips = new ArrayList<>();
+        types.forEach(t -> chips.add(t.chip));
+        List<String> why = new ArrayList<>();
+        why.add(String.format(Locale.ROOT,
+                "tensorParallel %d exceeds the largest node (%d chips) of the allowed chip models (%s): a tensor-parallel group must sit on one node",
+                r.tensorParallel(), largest, String.join(", ", chips)));
+        why.addAll(unfit);
+        return new Decision.Pending(r.jobId(), List.of(new PendingReason(PendingReason.NO_ELIGIBLE_CHIPS,
+                "No chip model can take this job: " + String.join("; ", why) + ".")), null);
+    }
+
+    /** The most chips one node of these chip models holds, now or in a delivery (racked as in {@link #fitsWith}). */
+    private static int largestNode(ClusterSnapshot s, List<ChipOption> types) {
+        int largest = 0;
+        for (int p = 0; p < s.poolCount(); p++) {
+            if (indexOf(types, s.poolChip(p)) >= 0) {
+                for (int node : s.poolNodes(p)) {
+                    largest = Math.max(largest, s.capacityAt(node));
+                }
+            }
+        }
+        for (Delivery d : s.deliveries()) {
+            if (d.quantity() > 0 && indexOf(types, d.chip()) >= 0) {
+                largest = Math.max(largest, Math.min(d.quantity(), Math.max(1, d.chipsPerNode())));
+            }
+        }
+        return largest;
     }
 
     // ---- step 3: how many shards of which chip model ----------------------------------------

@@ -330,6 +330,80 @@ class SchedulerApiTest {
                 .contentType("application/problem+json");
     }
 
+    /** The one field error of a 400 answer to {@code body}, checked to hold no Java or Jackson wording. */
+    static Map<String, String> fieldError(String body) {
+        Response r = post(body);
+        r.then().statusCode(400).contentType("application/problem+json").body("errors", hasSize(1));
+        String text = r.asString();
+        for (String leak : List.of("java.", "dev.tessera", "value value", "coerc", "Cannot deserialize", "token", "`")) {
+            assertThat(text).as("answer to %s", body).doesNotContain(leak);
+        }
+        return Map.of("field", r.jsonPath().getString("errors[0].field"), "message", r.jsonPath().getString("errors[0].message"));
+    }
+
+    static String base(String extra) {
+        return "{\"jobId\": \"w\", \"shards\": 1, \"chipsPerShard\": 8" + extra + "}";
+    }
+
+    @Test
+    void unreadableValuesNameTheFieldAndWhatWasExpected() {
+        assertThat(fieldError(base(", \"priority\": \"high\"")))
+                .containsEntry("field", "priority").containsEntry("message", "must be an integer, not the string \"high\"");
+        assertThat(fieldError("{\"jobId\": \"w\", \"shards\": 1.5, \"chipsPerShard\": 8}"))
+                .containsEntry("field", "shards").containsEntry("message", "must be an integer, not 1.5");
+        assertThat(fieldError("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"))
+                .containsEntry("field", "body").containsEntry("message", "must be an object, not an array");
+        assertThat(fieldError(base(", \"workload\": [1]")))
+                .containsEntry("field", "workload").containsEntry("message", "must be an object, not an array");
+        assertThat(fieldError(base(", \"workload\": {\"parametersBillions\": \"big\"}")))
+                .containsEntry("field", "workload.parametersBillions").containsEntry("message", "must be a number, not the string \"big\"");
+        assertThat(fieldError(base(", \"allowedChips\": \"h800\"")))
+                .containsEntry("field", "allowedChips").containsEntry("message", "must be an array, not the string \"h800\"");
+        assertThat(fieldError(base(", \"allowedChips\": [\"h800\", {\"id\": 1}]")))
+                .containsEntry("field", "allowedChips[1]").containsEntry("message", "must be a string, not an object");
+        assertThat(fieldError(base(", \"priority\": 99999999999")))
+                .containsEntry("field", "priority").containsEntry("message", "must be an integer from -2147483648 to 2147483647");
+        assertThat(fieldError(base(", \"workload\": {\"totalSteps\": true}")))
+                .containsEntry("field", "workload.totalSteps").containsEntry("message", "must be an integer, not true");
+        // a long value is cut short in the message
+        assertThat(fieldError(base(", \"priority\": \"" + "x".repeat(5000) + "\"")).get("message")).hasSizeLessThan(120);
+    }
+
+    @Test
+    void numbersMustBeFiniteJsonNumbersNotStrings() {
+        for (String v : List.of("\"Infinity\"", "\"-Infinity\"", "\"NaN\"", "1e309", "-1e309", "NaN", "-Infinity")) {
+            assertThat(fieldError(base(", \"workload\": {\"parametersBillions\": " + v + "}")))
+                    .as("parametersBillions %s", v)
+                    .containsEntry("field", "workload.parametersBillions").containsEntry("message", "must be a finite number");
+        }
+        assertThat(fieldError(base(", \"workload\": {\"parametersBillions\": \"5\"}")))
+                .containsEntry("field", "workload.parametersBillions").containsEntry("message", "must be a number, not the string \"5\"");
+        assertThat(fieldError("{\"jobId\": \"w\", \"shards\": \"5\", \"chipsPerShard\": 8}"))
+                .containsEntry("field", "shards").containsEntry("message", "must be an integer, not the string \"5\"");
+        assertThat(fieldError(base(", \"tensorParallel\": \"\"")))
+                .containsEntry("field", "tensorParallel").containsEntry("message", "must be an integer, not the string \"\"");
+        // what is left is a plain number: accepted as before
+        post(job("finite", 1, 1, "").replace("\"parametersBillions\": 7", "\"parametersBillions\": 7.5e0")).then().statusCode(201);
+    }
+
+    @Test
+    void aTensorParallelGroupWiderThanEveryNodeCanNeverFit() {
+        // every node of either pool holds 8 chips: a group of 16 that must sit on one node fits none, even with the fleet idle
+        post("{\"jobId\": \"probe-tp\", \"shards\": 1, \"chipsPerShard\": 16, \"tensorParallel\": 16, \"allowedChips\": [\"a100\"]}")
+                .then().statusCode(202).body("state", equalTo("Pending"))
+                .body("reasons.reason", equalTo(List.of("NoEligibleChips")))
+                .body("reasons[0].message", containsString(
+                        "tensorParallel 16 exceeds the largest node (8 chips) of the allowed chip models (a100)"))
+                .body("earliestStart", nullValue());
+        post("{\"jobId\": \"probe-tp-any\", \"shards\": 2, \"chipsPerShard\": 32, \"tensorParallel\": 16}")
+                .then().statusCode(202).body("reasons.reason", equalTo(List.of("NoEligibleChips")))
+                .body("reasons[0].message", containsString("tensorParallel 16 exceeds the largest node (8 chips)"));
+        // the same chips in groups of 8 fit two nodes
+        post("{\"jobId\": \"probe-tp-8\", \"shards\": 1, \"chipsPerShard\": 16, \"tensorParallel\": 8, \"allowedChips\": [\"a100\"]}")
+                .then().statusCode(201);
+        given().get("/api/v1/pools").then().body("allocated.sum()", equalTo(16));
+    }
+
     @Test
     void pendingJobsGetReasonsAndTheDateChipsOnOrderLetThemRun() {
         InventoryStub.body = """

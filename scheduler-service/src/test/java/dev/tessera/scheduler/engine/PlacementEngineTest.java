@@ -52,14 +52,42 @@ class PlacementEngineTest {
     void tensorParallelGroupsNeverSpanNodes() {
         ClusterSnapshot s = ClusterSnapshot.builder().pool(new Pool("a", "a100",
                 List.of(new Node("n1", 6), new Node("n2", 6), new Node("n3", 3)))).build();
+        // no node holds 8: a group of 8 can never fit, however many chips the pool has free
         assertThat(reasons(pending(engine.place(s, job("wide").chips(8, 8).build()))))
-                .contains(PendingReason.INSUFFICIENT_CAPACITY);
+                .containsExactly(PendingReason.NO_ELIGIBLE_CHIPS);
 
         Placement p = placed(engine.place(s, job("split").chips(8, 4).build()));
         Shard shard = p.shards().get(0);
         assertThat(shard.chips()).isEqualTo(8);
         assertThat(shard.nodes()).hasSize(2).allMatch(ns -> ns.chips() % 4 == 0);
         assertThat(shard.nodes()).extracting(NodeShare::name).containsExactlyInAnyOrder("n1", "n2");
+    }
+
+    @Test
+    void aTensorParallelGroupWiderThanEveryNodeIsToldItNeverFits() {
+        ClusterSnapshot s = ClusterSnapshot.builder().pool("a", "a100", 4, 8).pool("h", "h100", 2, 4).build();
+        Decision.Pending p = pending(engine.place(s, job("tp16").chips(16, 16).build()));
+        assertThat(p.reasons()).singleElement().satisfies(r -> {
+            assertThat(r.reason()).isEqualTo(PendingReason.NO_ELIGIBLE_CHIPS);
+            assertThat(r.message()).contains("tensorParallel 16 exceeds the largest node (8 chips) of the allowed chip models (");
+        });
+        assertThat(p.earliestStart()).isNull();
+
+        // only the job's chip models count: the 8-chip a100 nodes do not help a job kept to h100
+        assertThat(pending(engine.place(s, job("h8").chips(8, 8).allowed("h100").build())).reasons().get(0).message())
+                .contains("tensorParallel 8 exceeds the largest node (4 chips) of the allowed chip models (h100)");
+
+        // busy nodes that are wide enough are a matter of capacity, not of never
+        ClusterSnapshot busy = s.withPlacement(placed(engine.place(s, job("fill").shards(4).allowed("a100").build())));
+        assertThat(reasons(pending(engine.place(busy, job("a8").chips(8, 8).allowed("a100").build()))))
+                .contains(PendingReason.INSUFFICIENT_CAPACITY).doesNotContain(PendingReason.NO_ELIGIBLE_CHIPS);
+
+        // racks of 16 on order: the job waits for them instead
+        ClusterSnapshot ordered = ClusterSnapshot.builder().pool("a", "a100", 4, 8)
+                .delivery(new Delivery("a100", 32, LocalDate.of(2027, 1, 10), 16)).build();
+        Decision.Pending waits = pending(engine.place(ordered, job("tp16").chips(16, 16).build()));
+        assertThat(reasons(waits)).contains(PendingReason.WAITING_FOR_DELIVERY).doesNotContain(PendingReason.NO_ELIGIBLE_CHIPS);
+        assertThat(waits.earliestStart()).isEqualTo(LocalDate.of(2027, 1, 10));
     }
 
     @Test

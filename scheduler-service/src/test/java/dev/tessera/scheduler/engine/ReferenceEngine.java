@@ -61,6 +61,29 @@ final class ReferenceEngine {
         if (choice != null) {
             return new Decision.Placed(build(s, r, types, choice, used, unfit, List.of(), List.of()), List.of());
         }
+        // a tensor-parallel group wider than every node of the job's chip models, in pools or on order, never fits
+        int largest = 0;
+        for (Pool p : s.pools()) {
+            if (indexOf(types, p.chip()) >= 0) {
+                for (Node n : p.nodes()) {
+                    largest = Math.max(largest, n.chips());
+                }
+            }
+        }
+        for (Delivery d : s.deliveries()) {
+            if (d.quantity() > 0 && indexOf(types, d.chip()) >= 0) {
+                largest = Math.max(largest, Math.min(d.quantity(), Math.max(1, d.chipsPerNode())));
+            }
+        }
+        if (largest > 0 && r.tensorParallel() > largest) {
+            List<String> why = new ArrayList<>();
+            why.add(String.format(Locale.ROOT,
+                    "tensorParallel %d exceeds the largest node (%d chips) of the allowed chip models (%s): a tensor-parallel group must sit on one node",
+                    r.tensorParallel(), largest, String.join(", ", types.stream().map(ChipOption::chip).toList())));
+            why.addAll(unfit);
+            return new Decision.Pending(r.jobId(), List.of(new PendingReason(PendingReason.NO_ELIGIBLE_CHIPS,
+                    "No chip model can take this job: " + String.join("; ", why) + ".")), null);
+        }
         Decision preempting = preempt(s, r, types, unfit);
         if (preempting != null) {
             return preempting;
