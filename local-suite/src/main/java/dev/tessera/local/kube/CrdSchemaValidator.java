@@ -192,16 +192,21 @@ public final class CrdSchemaValidator {
         return unknown;
     }
 
+    /** An object as the API server stores it, and the paths of the fields pruned from it. */
+    public record Stored(JsonNode object, List<String> pruned) {
+    }
+
     /**
      * The object as the API server stores it: fields the schema does not know pruned (as a structural schema
      * prunes them), then the schema's {@code default} values filled in. The object itself is left as it is.
      */
-    public JsonNode asStored(JsonNode object) {
+    public Stored asStored(JsonNode object) {
         JsonNode copy = object.deepCopy();
         JsonNode schema = schemaFor(object).openApi();
-        collectUnknown(schema, copy, "", true, new ArrayList<>(), true);
+        List<String> pruned = new ArrayList<>();
+        collectUnknown(schema, copy, "", true, pruned, true);
         applyDefaults(schema, copy);
-        return copy;
+        return new Stored(copy, List.copyOf(pruned));
     }
 
     private VersionSchema schemaFor(JsonNode object) {

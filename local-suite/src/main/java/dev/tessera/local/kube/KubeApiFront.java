@@ -455,8 +455,9 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             if (refused.isPresent()) {
                 return refused.get();
             }
-            unknown = validator.get().unknownFields(object);
-            body = validator.get().asStored(object).toString();
+            CrdSchemaValidator.Stored stored = validator.get().asStored(object);
+            unknown = stored.pruned();
+            body = stored.object().toString();
         }
         if (isCrd(target)) {
             body = established(parse(body)).toString();
@@ -514,8 +515,9 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
                 if (refused.isPresent()) {
                     return refused.get();
                 }
-                unknown = validator.get().unknownFields(object);
-                body = validator.get().asStored(object).toString();
+                CrdSchemaValidator.Stored stored = validator.get().asStored(object);
+                unknown = stored.pruned();
+                body = stored.object().toString();
             }
         }
         return warnPruned(withNotFoundStatus(super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), null, body)), target),
@@ -592,8 +594,9 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             if (refused.isPresent()) {
                 return refused.get();
             }
-            unknown = validator.get().unknownFields(patched);
-            patched = validator.get().asStored(patched);
+            CrdSchemaValidator.Stored stored = validator.get().asStored(patched);
+            unknown = stored.pruned();
+            patched = stored.object();
         }
         MockResponse response = warnPruned(super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), "application/json",
                 patched.toString())), unknown, target);

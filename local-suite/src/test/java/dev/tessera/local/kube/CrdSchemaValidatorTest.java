@@ -145,7 +145,9 @@ class CrdSchemaValidatorTest {
                 chips: {allowd: [a100], allowed: [h800]}
                 template: {spec: {anything: goes}}
                 """);
-        JsonNode stored = VALIDATOR.asStored(job);
+        CrdSchemaValidator.Stored asStored = VALIDATOR.asStored(job);
+        assertThat(asStored.pruned()).containsExactlyInAnyOrder("spec.shard", "spec.chips.allowd");
+        JsonNode stored = asStored.object();
         assertThat(stored.at("/spec/shard").isMissingNode()).isTrue();
         assertThat(stored.at("/spec/chips/allowd").isMissingNode()).isTrue();
         assertThat(stored.at("/spec/chips/allowed/0").asText()).isEqualTo("h800");
