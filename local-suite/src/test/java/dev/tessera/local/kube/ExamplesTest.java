@@ -53,4 +53,14 @@ class ExamplesTest {
         assertThat(crd().validate(job)).extracting(FieldError::toString)
                 .anySatisfy(e -> assertThat(e).contains("minShards must not exceed shards"));
     }
+
+    @Test
+    void aJobWithoutSpecIsRefused() throws Exception {
+        JsonNode job = YAML.readTree("""
+                apiVersion: tessera.dev/v1alpha1
+                kind: TrainingJob
+                metadata: {name: empty, namespace: llm}
+                """);
+        assertThat(crd().validate(job)).extracting(FieldError::toString).containsExactly("spec: Required value");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.operator.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -30,6 +31,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class TrainingJob extends CustomResource<TrainingJobSpec, TrainingJobStatus> implements Namespaced {
     public static final String GROUP = "tessera.dev";
     public static final String VERSION = "v1alpha1";
+
+    /** A job without a spec says nothing to run: the API server refuses it, as it refuses a spec without its required fields. */
+    @Override
+    @Required
+    public TrainingJobSpec getSpec() {
+        return super.getSpec();
+    }
 
     /** No status until the operator writes one, so a status patch adds it as a whole. */
     @Override
