@@ -450,12 +450,45 @@ class TrainingJobOperatorTest {
         eventually("first failure counted", () -> get("domestic").getStatus().getRestarts() == 1);
         eventually("recreated on ascend", () -> workers("domestic").size() == 1
                 && workers("domestic").get(0).getStatus() == null);
-        setPhase("domestic", "Failed");
-        eventually("moved to h800", () -> workers("domestic").size() == 1
-                && "h800-a".equals(workers("domestic").get(0).getMetadata().getLabels().get("tessera.dev/pool")));
-        eventually("Degraded", () -> conditionIs("domestic", Conditions.DEGRADED, "True", "PoolUnhealthy"));
+        // The mock API server numbers every write with one counter, so resourceVersions order the writes of Pods and jobs.
+        List<Long> movedOnRecord = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Long> workerOnNewPool = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (io.fabric8.kubernetes.client.Watch jobs = client.resources(TrainingJob.class).inNamespace(NS).withName("domestic")
+                .watch(recorder(tj2 -> tj2.getStatus() != null && tj2.getStatus().getPlacement() != null
+                        && tj2.getStatus().getPlacement().getShards().stream().anyMatch(s -> "h800-a".equals(s.getPool())),
+                        movedOnRecord));
+                io.fabric8.kubernetes.client.Watch workers = client.pods().inNamespace(NS).withLabel("tessera.dev/job", "domestic")
+                        .watch(recorder(pod -> "h800-a".equals(pod.getMetadata().getLabels().get("tessera.dev/pool")),
+                                workerOnNewPool))) {
+            setPhase("domestic", "Failed");
+            eventually("moved to h800", () -> workers("domestic").size() == 1
+                    && "h800-a".equals(workers("domestic").get(0).getMetadata().getLabels().get("tessera.dev/pool")));
+            eventually("Degraded", () -> conditionIs("domestic", Conditions.DEGRADED, "True", "PoolUnhealthy"));
+            eventually("both writes seen", () -> !movedOnRecord.isEmpty() && !workerOnNewPool.isEmpty());
+        }
         assertThat(condition("domestic", Conditions.DEGRADED).getMessage()).contains("ascend-a");
         assertThat(get("domestic").getStatus().getPlacement().getShards().get(0).getPool()).isEqualTo("h800-a");
+        // The new pool is on record before a worker starts there: a scheduler restarted in between is re-told the pool
+        // the shard moved to, not the one it left.
+        assertThat(movedOnRecord.get(0)).as("resourceVersion of the status naming h800-a, before the worker's creation")
+                .isLessThan(workerOnNewPool.get(0));
+    }
+
+    /** A watcher that records the resourceVersion of each event whose object matches, in the order they arrive. */
+    static <T extends io.fabric8.kubernetes.api.model.HasMetadata> io.fabric8.kubernetes.client.Watcher<T> recorder(
+            java.util.function.Predicate<T> matches, List<Long> versions) {
+        return new io.fabric8.kubernetes.client.Watcher<>() {
+            @Override
+            public void eventReceived(Action action, T resource) {
+                if (action != Action.DELETED && matches.test(resource)) {
+                    versions.add(Long.parseLong(resource.getMetadata().getResourceVersion()));
+                }
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+            }
+        };
     }
 
     @Test
