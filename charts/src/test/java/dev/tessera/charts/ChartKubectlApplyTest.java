@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ChartKubectlApplyTest {
 
     /** Kinds the embedded API does not serve; everything else the chart renders must apply. */
-    private static final Set<String> NOT_SERVED_LOCALLY_ALLOWED = Set.of("NetworkPolicy", "ServiceMonitor");
+    private static final Set<String> NOT_SERVED_LOCALLY_ALLOWED = Set.of("ServiceMonitor");
 
     private static LocalKubeApi api;
     private static Path kubeconfig;
@@ -58,7 +58,7 @@ class ChartKubectlApplyTest {
         }
     }
 
-    // Namespaces are applied, not made with "kubectl create namespace": create sends protobuf, which the embedded API does not read.
+    // Namespaces are applied as a GitOps tool applies them, from a manifest.
     @ParameterizedTest
     @EnumSource(ValueSet.class)
     void theRenderedManifestsApplyWithKubectlAndApplyingAgainChangesNothing(ValueSet values) throws Exception {

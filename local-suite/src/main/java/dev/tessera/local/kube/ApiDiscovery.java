@@ -48,6 +48,7 @@ final class ApiDiscovery {
             new Resource("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, List.of(), false),
             new Resource("events.k8s.io", "v1", "events", "event", "Event", true, List.of("ev"), false),
             new Resource("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, List.of(), false),
+            new Resource("networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", true, List.of("netpol"), false),
             new Resource("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true, List.of("pdb"), true),
             new Resource("rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, List.of(), false),
             new Resource("rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true, List.of(), false),

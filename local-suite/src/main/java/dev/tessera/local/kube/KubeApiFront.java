@@ -232,10 +232,21 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             }
         }
         String contentType = String.valueOf(request.getHeader("Content-Type"));
-        if (contentType.startsWith("application/vnd.kubernetes.protobuf")) {
-            // the API reads JSON (and YAML) only; on this answer client-go sends the request again as JSON
-            return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format, accepted media types"
-                    + " include: application/json, application/yaml", null);
+        if (ProtobufObjects.isProtobuf(contentType)) {
+            // client-go sends built-in kinds as protobuf (kubectl create, Helm's release records): read those kinds
+            // into JSON; for any other, 415, on which newer clients send the request again as JSON
+            Optional<ObjectNode> object;
+            try {
+                object = ProtobufObjects.toJson(request.getBody().readByteArray());
+            } catch (IllegalArgumentException e) {
+                return status(400, "BadRequest", e.getMessage(), null);
+            }
+            if (object.isEmpty()) {
+                return status(415, "UnsupportedMediaType", "the body of the request was in an unknown format, accepted media types"
+                        + " include: application/json, application/yaml (and protobuf for " + String.join(", ",
+                                new java.util.TreeSet<>(ProtobufObjects.READABLE)) + ")", null);
+            }
+            request = withBody(request, "application/json", object.get().toString());
         }
         Optional<ResourcePath> parsed = ResourcePath.parse(rawPath);
         if (parsed.isEmpty()) {
@@ -462,7 +473,22 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         if (isCrd(target)) {
             body = established(parse(body)).toString();
         }
+        if (isSecret(target)) {
+            body = defaultSecretType(parse(body)).toString();
+        }
         return warnPruned(super.handleCreate(copy(request, HttpMethod.POST, target.collectionPath(), null, body)), unknown, target);
+    }
+
+    private static boolean isSecret(ResourcePath target) {
+        return (target.group() == null || target.group().isEmpty()) && "secrets".equals(target.plural());
+    }
+
+    /** The API server's default for a Secret created without a type (kubectl create secret generic sends none). */
+    private static JsonNode defaultSecretType(JsonNode secret) {
+        if (secret instanceof ObjectNode object && object.path("type").asText("").isEmpty()) {
+            object.put("type", "Opaque");
+        }
+        return secret;
     }
 
     private static boolean isCrd(ResourcePath target) {
@@ -727,6 +753,13 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             array.forEach(KubeApiFront::withoutDirectives);
         }
         return node;
+    }
+
+    /** The same request (path and query kept) with another body. */
+    private static RecordedRequest withBody(RecordedRequest original, String contentType, String body) {
+        var headers = original.getHeaders().newBuilder().set("Content-Type", contentType);
+        return new RecordedRequest(original.getHttpVersion(), original.method(), original.getPath(), headers.build(),
+                new Buffer(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static RecordedRequest copy(RecordedRequest original, HttpMethod method, String rawPath, String contentType, String body) {

@@ -164,14 +164,41 @@ class LocalKubeApiTest {
         assertThat(KubeApiFront.nameError("llama-3.1-70b")).isEmpty();
     }
 
-    /** kubectl create sends built-in kinds as protobuf: refused by name, and nothing is stored. */
+    /**
+     * kubectl create sends built-in kinds as protobuf: Namespaces, ConfigMaps and Secrets (Helm's release records) are
+     * read and stored as JSON; any other kind is refused by name as an unsupported media type, and nothing is stored.
+     */
     @Test
-    void aProtobufBodyIsRefusedAsAnUnsupportedMediaType() throws Exception {
+    void protobufBodiesOfSecretsConfigMapsAndNamespacesAreReadAndOtherKindsRefused() throws Exception {
         Kubectl.assumePresent();
-        Run created = kubectl("create", "configmap", "sent-as-protobuf", "--from-literal=a=b");
-        assertThat(created.exit()).isNotZero();
-        assertThat(created.err()).contains("unknown format").contains("application/json");
-        assertThat(api.client().configMaps().inNamespace("default").withName("sent-as-protobuf").get()).isNull();
+        Run namespace = kubectl("create", "namespace", "from-protobuf");
+        assertThat(namespace.exit()).as(namespace.err()).isZero();
+        Path binary = Files.write(work.resolve("blob.bin"), new byte[] {0, (byte) 0xff, 10, 'k', '8', 's'});
+        Run configMap = kubectl("-n", "from-protobuf", "create", "configmap", "settings", "--from-literal=mode=fast",
+                "--from-file=blob=" + binary);
+        assertThat(configMap.exit()).as(configMap.err()).isZero();
+        Run secret = kubectl("-n", "from-protobuf", "create", "secret", "generic", "credentials", "--from-literal=password=s3cr=t");
+        assertThat(secret.exit()).as(secret.err()).isZero();
+
+        assertThat(api.client().namespaces().withName("from-protobuf").get()).isNotNull();
+        var storedConfigMap = api.client().configMaps().inNamespace("from-protobuf").withName("settings").get();
+        assertThat(storedConfigMap.getData()).containsExactly(Map.entry("mode", "fast"));
+        assertThat(java.util.Base64.getDecoder().decode(storedConfigMap.getBinaryData().get("blob")))
+                .containsExactly(0, (byte) 0xff, 10, 'k', '8', 's');
+        var storedSecret = api.client().secrets().inNamespace("from-protobuf").withName("credentials").get();
+        assertThat(storedSecret.getType()).isEqualTo("Opaque");
+        assertThat(new String(java.util.Base64.getDecoder().decode(storedSecret.getData().get("password")), StandardCharsets.UTF_8))
+                .isEqualTo("s3cr=t");
+        assertThat(storedSecret.getMetadata().getUid()).isNotBlank();
+        // read back through kubectl, which asks for protobuf and is answered in JSON
+        Run read = kubectl("-n", "from-protobuf", "get", "secret", "credentials", "-o", "jsonpath={.data.password}");
+        assertThat(read.exit()).as(read.err()).isZero();
+        assertThat(read.out()).isEqualTo(java.util.Base64.getEncoder().encodeToString("s3cr=t".getBytes(StandardCharsets.UTF_8)));
+
+        Run other = kubectl("-n", "from-protobuf", "create", "serviceaccount", "robot");
+        assertThat(other.exit()).isNotZero();
+        assertThat(other.err()).contains("unknown format").contains("application/json").contains("ConfigMap, DeleteOptions, Namespace, Secret");
+        assertThat(api.client().serviceAccounts().inNamespace("from-protobuf").withName("robot").get()).isNull();
     }
 
     @Test
