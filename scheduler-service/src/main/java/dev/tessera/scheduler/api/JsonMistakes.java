@@ -1,5 +1,6 @@
 package dev.tessera.scheduler.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -98,6 +99,42 @@ final class JsonMistakes {
     }
 
     /**
+     * The body goes on after its JSON value: a second value ({@code {...}{...}}, reported by FAIL_ON_TRAILING_TOKENS)
+     * or a token that is no JSON ({@code {...}garbage}, reported by the parser). Either way the parser has begun a
+     * second value at the root of the body. (A stray close marker, {@code {...}]}, is the parser's own "Unexpected
+     * close marker" complaint: the parser does not tell it apart from one at the very start.)
+     */
+    static boolean trailing(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof JsonParser p)) {
+            return false;
+        }
+        JsonStreamContext root = p.getParsingContext();
+        while (root != null && root.getParent() != null) {
+            root = root.getParent();
+        }
+        return root != null && root.getCurrentIndex() >= 1;
+    }
+
+    /** {@code The body is not valid JSON: ...} for a body that goes on after its JSON value, saying where. */
+    static String trailingDetail(JsonProcessingException e) {
+        JsonLocation at = e.getProcessor() instanceof JsonParser p ? p.currentTokenLocation() : null;
+        String where = at == null || at.getLineNr() < 1 ? "" : " (from line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+        return "The body is not valid JSON: there is content after the JSON value" + where
+                + "; send one JSON object and nothing after it.";
+    }
+
+    /** A field given twice in one object (STRICT_DUPLICATE_DETECTION), named by its path; null for anything else. */
+    static Problem.FieldError duplicate(JsonProcessingException e) {
+        JsonParseException p = e instanceof JsonParseException x ? x
+                : e instanceof JsonMappingException && e.getCause() instanceof JsonParseException x ? x : null;
+        if (p == null || !String.valueOf(p.getOriginalMessage()).startsWith("Duplicate field '")) {
+            return null;
+        }
+        String field = parserPath(p);
+        return new Problem.FieldError(field != null ? field : "body", "appears twice in the same object");
+    }
+
+    /**
      * The body is not JSON at all, found while a field was being read (databind then wraps the parser's complaint);
      * NaN and Infinity written as bare words are a number that is not finite, said as for that field.
      */
@@ -114,8 +151,17 @@ final class JsonMistakes {
     /** A parser's complaint without Jackson's advice on its settings ({@code enable `JsonReadFeature...` to allow}). */
     static String parserMessage(JsonProcessingException e) {
         String m = String.valueOf(e.getOriginalMessage());
+        m = m.replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
+        for (Map.Entry<String, String> t : TOKEN_WORDS.entrySet()) {
+            m = m.replace(t.getKey(), t.getValue());
+        }
         return m.replaceAll("[:;,]?\\s*(?:enable|use) `[^`]*`[^.;)]*", "").replace("`", "'").strip();
     }
+
+    /** Jackson's token names, as its parser messages use them ({@code Unexpected end-of-input in VALUE_STRING}). */
+    private static final Map<String, String> TOKEN_WORDS = Map.of("VALUE_STRING", "a string", "FIELD_NAME", "a field name",
+            "VALUE_NUMBER_INT", "an integer", "VALUE_NUMBER_FLOAT", "a number", "START_OBJECT", "an object",
+            "START_ARRAY", "an array", "END_OBJECT", "the end of an object", "END_ARRAY", "the end of an array");
 
     static String message(JsonProcessingException e) {
         if (e instanceof StrictNumbers.NotFinite || e instanceof JsonParseException p && nonFinite(p)) {

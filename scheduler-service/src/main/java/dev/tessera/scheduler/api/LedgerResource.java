@@ -53,6 +53,7 @@ public class LedgerResource {
         List<Problem.FieldError> errors = new ArrayList<>();
         List<Placement> placements = new ArrayList<>();
         Set<String> ids = new HashSet<>();
+        long chips = 0;
         for (int i = 0; i < body.placements().size(); i++) {
             SyncedPlacement sp = body.placements().get(i);
             if (!ids.add(sp.jobId())) {
@@ -60,9 +61,15 @@ public class LedgerResource {
                 continue;
             }
             checkShards(sp, "placements[" + i + "]", errors);
-            PlacementRequest r = Wire.request(sp, i, errors);
+            chips += sp.shards().stream().mapToLong(s -> s.chips()).sum();
+            PlacementRequest r = Wire.request(sp, i, catalog, errors);
             placements.add(engine.rebalance(r, Wire.shards(sp.shards()),
                     List.of("Re-told by the operator after a scheduler restart.")));
+        }
+        if (chips > Dtos.MAX_FLEET_CHIPS) {
+            // booked whether or not they fit (a conflict is still booked): the sum must stay far from int overflow
+            errors.add(new Problem.FieldError("placements", "must hold at most " + Dtos.MAX_FLEET_CHIPS + " chips in all, not "
+                    + chips));
         }
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
@@ -73,7 +80,7 @@ public class LedgerResource {
 
     /**
      * What a bound shard must be for the ledger to book exactly what its workers hold: each index once,
-     * {@code chipsPerShard} chips, on at least one node, the nodes' shares adding up to its chips.
+     * {@code chipsPerShard} chips, on at least one node, each node named once, the nodes' shares adding up to its chips.
      */
     private static void checkShards(SyncedPlacement sp, String at, List<Problem.FieldError> errors) {
         Set<Integer> indexes = new HashSet<>();
@@ -90,6 +97,13 @@ public class LedgerResource {
             if (shard.nodes().isEmpty()) {
                 errors.add(new Problem.FieldError(here + ".nodes", "must name the nodes the shard's chips are on"));
                 continue;
+            }
+            Set<String> nodes = new HashSet<>();
+            for (int k = 0; k < shard.nodes().size(); k++) {
+                String node = shard.nodes().get(k).name();
+                if (!nodes.add(node)) {
+                    errors.add(new Problem.FieldError(here + ".nodes[" + k + "].name", "node '" + node + "' appears twice"));
+                }
             }
             long onNodes = shard.nodes().stream().mapToLong(n -> n.chips()).sum();
             if (onNodes != shard.chips()) {

@@ -45,12 +45,7 @@ final class Wire {
         }
         int tp = tensorParallel(d.tensorParallel(), d.chipsPerShard(), "tensorParallel", errors);
         List<String> allowed = chips(d.allowedChips(), "allowedChips", catalog, errors);
-        List<String> preferred = chips(d.preferredChips(), "preferredChips", catalog, errors);
-        for (int i = 0; i < preferred.size(); i++) {
-            if (!allowed.isEmpty() && !allowed.contains(preferred.get(i))) {
-                errors.add(new Problem.FieldError("preferredChips[" + i + "]", "is not among allowedChips"));
-            }
-        }
+        List<String> preferred = preferred(d.preferredChips(), allowed, "", catalog, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
         }
@@ -65,6 +60,24 @@ final class Wire {
             return 1;
         }
         return tp;
+    }
+
+    /** The preferred chip models as catalog ids; each must be known, and among the allowed ones when those are limited. */
+    private static List<String> preferred(List<String> ids, List<String> allowed, String prefix, ChipCatalog catalog,
+            List<Problem.FieldError> errors) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; ids != null && i < ids.size(); i++) {
+            ChipModel m = catalog.resolve(ids.get(i)).orElse(null);
+            String field = prefix + "preferredChips[" + i + "]";
+            if (m == null) {
+                errors.add(new Problem.FieldError(field, "unknown chip model '" + ids.get(i) + "'"));
+            } else if (!allowed.isEmpty() && !allowed.contains(m.id())) {
+                errors.add(new Problem.FieldError(field, "is not among allowedChips"));
+            } else if (!out.contains(m.id())) {
+                out.add(m.id());
+            }
+        }
+        return out;
     }
 
     private static List<String> chips(List<String> ids, String field, ChipCatalog catalog, List<Problem.FieldError> errors) {
@@ -112,6 +125,7 @@ final class Wire {
         List<Pool> pools = new ArrayList<>();
         Set<String> poolNames = new HashSet<>();
         Set<String> nodeNames = new HashSet<>();
+        long chips = 0;
         for (int i = 0; i < dtos.size(); i++) {
             PoolDto p = dtos.get(i);
             String at = prefix + "[" + i + "]";
@@ -129,8 +143,12 @@ final class Wire {
                     errors.add(new Problem.FieldError(at + ".nodes[" + j + "].name", "node '" + n.name() + "' appears twice"));
                 }
                 nodes.add(new Node(n.name(), n.chips()));
+                chips += n.chips();
             }
             pools.add(new Pool(p.name(), m == null ? p.chip() : m.id(), nodes));
+        }
+        if (chips > Dtos.MAX_FLEET_CHIPS) {
+            errors.add(new Problem.FieldError(prefix, "must hold at most " + Dtos.MAX_FLEET_CHIPS + " chips in all, not " + chips));
         }
         if (!errors.isEmpty()) {
             throw ProblemException.validation(errors);
@@ -157,18 +175,25 @@ final class Wire {
         return out;
     }
 
-    /** A synced placement back into the ledger's form; the request is rebuilt from what the operator knows. */
-    static PlacementRequest request(SyncedPlacement d, int index, List<Problem.FieldError> errors) {
+    /**
+     * A synced placement back into the ledger's form; the request is rebuilt from what the operator knows. Allowed and
+     * preferred chip models are read as in {@code POST /placements} (aliases become ids, unknown ones are refused), so
+     * a later replacement follows the same rules.
+     */
+    static PlacementRequest request(SyncedPlacement d, int index, ChipCatalog catalog, List<Problem.FieldError> errors) {
         int count = d.shards().size();
         int wanted = d.wantedShards() == null ? count : Math.max(count, d.wantedShards());
         int min = d.minShards() == null ? count : Math.min(d.minShards(), wanted);
-        int tp = tensorParallel(d.tensorParallel(), d.chipsPerShard(), "placements[" + index + "].tensorParallel", errors);
+        String at = "placements[" + index + "].";
+        int tp = tensorParallel(d.tensorParallel(), d.chipsPerShard(), at + "tensorParallel", errors);
+        List<String> allowed = chips(d.allowedChips(), at + "allowedChips", catalog, errors);
+        List<String> preferred = preferred(d.preferredChips(), allowed, at, catalog, errors);
         Set<String> chips = new HashSet<>();
         d.shards().forEach(s -> chips.add(s.chip()));
         // without the job's spec, a placement on one chip model keeps to it when a shard moves
         Mixing mixing = d.mixing() != null ? mixing(d.mixing()) : chips.size() > 1 ? Mixing.ALLOWED : Mixing.SINGLE_TYPE;
         return new PlacementRequest(d.jobId(), d.queue(), d.priority() == null ? 0 : d.priority(), wanted, min,
-                d.chipsPerShard(), tp, d.allowedChips(), d.preferredChips(), mixing, workload(d.workload()));
+                d.chipsPerShard(), tp, allowed, preferred, mixing, workload(d.workload()));
     }
 
     static List<Shard> shards(List<ShardDto> dtos) {
