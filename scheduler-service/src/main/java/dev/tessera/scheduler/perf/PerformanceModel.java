@@ -1,5 +1,8 @@
 package dev.tessera.scheduler.perf;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import dev.tessera.scheduler.catalog.ChipCatalog;
 import dev.tessera.scheduler.catalog.ChipModel;
 import dev.tessera.scheduler.engine.Communication;
@@ -8,7 +11,6 @@ import dev.tessera.scheduler.engine.Workload;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Throughput of one shard of a workload on one chip model: measured where the table has the
@@ -38,7 +40,12 @@ public final class PerformanceModel implements ThroughputModel {
 
     private final ChipCatalog catalog;
     private final ThroughputTable measured;
-    private final Map<String, Double> calibration = new ConcurrentHashMap<>();
+    /**
+     * How many calibrations are kept: one per profile, shard size, communication and model size seen. The model
+     * size is whatever jobs send, so without a bound the cache would grow with every new value.
+     */
+    static final int CALIBRATIONS_KEPT = 10_000;
+    private final Cache<String, Double> calibration = Caffeine.newBuilder().maximumSize(CALIBRATIONS_KEPT).build();
 
     public PerformanceModel(ChipCatalog catalog, ThroughputTable measured) {
         this.catalog = catalog;
@@ -101,7 +108,7 @@ public final class PerformanceModel implements ThroughputModel {
     /** Measured over analytic, averaged over the catalog chips the table measured this profile on. */
     private double calibration(Workload w, int chips) {
         String key = w.profile() + '\u0000' + chips + '\u0000' + w.communication() + '\u0000' + w.parametersBillions();
-        return calibration.computeIfAbsent(key, k -> {
+        return calibration.get(key, k -> {
             double sum = 0;
             int n = 0;
             for (ChipModel m : catalog.models()) {
@@ -114,6 +121,12 @@ public final class PerformanceModel implements ThroughputModel {
             }
             return n == 0 ? 1.0 : sum / n;
         });
+    }
+
+    /** Calibrations held now, after pending evictions. */
+    long calibrationsHeld() {
+        calibration.cleanUp();
+        return calibration.estimatedSize();
     }
 
     /** Analytic steps/s of {@code chips} chips processing the whole global batch. */

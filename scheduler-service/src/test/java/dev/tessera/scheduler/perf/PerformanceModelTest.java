@@ -74,4 +74,24 @@ class PerformanceModelTest {
         // scales beyond the measured 8 grow from the 8-GPU figure
         assertThat(measured.shardThroughput(resnet, "v100", 16, 8)).isGreaterThan(measured.shardThroughput(resnet, "v100", 8, 8));
     }
+
+    /** Model sizes are whatever jobs send: the calibrations kept for them stay bounded. */
+    @Test
+    void calibrationsStayBoundedWhateverModelSizesJobsSend() throws IOException {
+        assumeTrue(Files.exists(GAVEL), "the Gavel data set is not next to the repository");
+        PerformanceModel measured = new PerformanceModel(catalog, ThroughputTable.load(GAVEL));
+        double first = 0;
+        for (int i = 0; i < PerformanceModel.CALIBRATIONS_KEPT * 2; i++) {
+            Workload w = new Workload("ResNet-50 (batch size 64)", Communication.MEDIUM, 1e-6 * (i + 1), 0);
+            double a100 = measured.shardThroughput(w, "a100", 1, 1); // a100 is not in the table: calibrated
+            assertThat(a100).isPositive();
+            if (i == 0) {
+                first = a100;
+            }
+        }
+        assertThat(measured.calibrationsHeld()).isPositive().isLessThanOrEqualTo(PerformanceModel.CALIBRATIONS_KEPT);
+        // an evicted calibration is worked out again to the same figure
+        assertThat(measured.shardThroughput(new Workload("ResNet-50 (batch size 64)", Communication.MEDIUM, 1e-6, 0), "a100", 1, 1))
+                .isEqualTo(first);
+    }
 }
