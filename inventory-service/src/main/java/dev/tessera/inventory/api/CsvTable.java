@@ -166,7 +166,9 @@ public final class CsvTable {
             }
             return (int) n;
         } catch (NumberFormatException e) {
-            error(row, column, "'" + v + "' is not an integer");
+            // digits past what a long holds are still a count, just far out of range: say the real limit
+            error(row, column, !v.matches("-?[0-9]+") ? "'" + v + "' is not an integer"
+                    : v.startsWith("-") ? "must be greater than 0" : ChipCount.TOO_MANY);
             return null;
         }
     }

@@ -1,19 +1,19 @@
 package dev.tessera.inventory.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PersistenceException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
+import jakarta.validation.Validator;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -24,6 +24,9 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @Inject
+    Validator validator;
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
@@ -41,16 +44,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = 1)
     public Response unreadable(JsonProcessingException e) {
-        String field = "body";
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            field = m.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-        }
-        String message = e instanceof StrictText.NulInText ? StrictText.MESSAGE
-                : e instanceof InvalidFormatException f ? "cannot read '" + f.getValue() + "' as " + describe(f.getTargetType())
-                : "malformed JSON: " + e.getOriginalMessage();
-        return respond(ApiException.invalid(field, message).toProblem());
+        return respond(ApiException.invalid(List.of(JsonMistakes.fieldError(e, validator))).toProblem());
     }
 
     // Quarkus maps these Jackson subtypes itself with a plain JSON body; the specific types win.
@@ -206,22 +200,6 @@ public class ProblemMapper {
         return null;
     }
 
-    private static String describe(Class<?> type) {
-        if (type.isEnum()) {
-            List<String> names = new ArrayList<>();
-            for (Object c : type.getEnumConstants()) {
-                names.add(c.toString());
-            }
-            return "one of " + names;
-        }
-        return switch (type.getSimpleName()) {
-            case "LocalDate" -> "a date (YYYY-MM-DD)";
-            case "Integer", "int", "Long", "long" -> "an integer";
-            case "Double", "double", "BigDecimal" -> "a number";
-            default -> type.getSimpleName();
-        };
-    }
-
     /** Drops the method and parameter names, keeping the path inside the request: {@code lines[0].chip}. */
     public static String fieldOf(ConstraintViolation<?> v) {
         int skip = 0;
@@ -241,6 +219,8 @@ public class ProblemMapper {
             int dot = path.indexOf('.');
             path = dot < 0 ? "" : path.substring(dot + 1);
         }
+        // an element of a list is named by its index alone: lines[2], not lines[2].<list element>
+        path = path.replaceAll("\\.<[a-z ]+>", "");
         return !path.isEmpty() ? path : parameter != null ? parameter : "body";
     }
 }

@@ -12,6 +12,9 @@ import java.time.Instant;
 @Table(name = "chip_model")
 public class ChipModel extends PanacheEntityBase {
 
+    /** The id column's length (V1__inventory.sql): a longer id names nothing stored. */
+    public static final int ID_LENGTH = 64;
+
     @Id
     public String id;
 

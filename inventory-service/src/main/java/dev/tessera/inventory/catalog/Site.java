@@ -14,6 +14,9 @@ import java.time.Instant;
 @Table(name = "site")
 public class Site extends PanacheEntityBase {
 
+    /** The id column's length (V1__inventory.sql): a longer id names nothing stored. */
+    public static final int ID_LENGTH = 64;
+
     public enum Kind { DATACENTER, WAREHOUSE }
 
     @Id

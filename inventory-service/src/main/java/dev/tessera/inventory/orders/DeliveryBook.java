@@ -4,6 +4,7 @@ import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.api.ChipCount;
 import dev.tessera.inventory.api.CsvTable;
 import dev.tessera.inventory.api.Problem;
+import dev.tessera.inventory.api.ProblemMapper;
 import dev.tessera.inventory.catalog.ChipModel;
 import dev.tessera.inventory.catalog.Site;
 import dev.tessera.inventory.orders.OrderViews.DeliveryPatch;
@@ -24,10 +25,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,45 +45,77 @@ public class DeliveryBook {
     @Inject
     StockLedger ledger;
 
+    @Inject
+    Validator validator;
+
     /** A receipt and whether it was a replay of an earlier request with the same key. */
     public record ReceiptOutcome(ReceiptView receipt, boolean replayed) {
     }
 
+    /**
+     * The whole order is checked before anything is written, and every problem is reported in one answer: the
+     * fields' own rules (Bean Validation) together with what needs the database (unknown chip models and sites,
+     * deliveries beyond what the lines order). A reference already in use is a 409, once the order is otherwise valid.
+     */
     @Transactional
     public PurchaseOrderView create(PurchaseOrderRequest body) {
-        if (PurchaseOrder.count("reference", body.reference()) > 0) {
-            throw ApiException.conflict("exists", "purchase order '" + body.reference() + "' already exists");
-        }
         List<Problem.FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<PurchaseOrderRequest> v : validator.validate(body)) {
+            errors.add(new Problem.FieldError(ProblemMapper.fieldOf(v), v.getMessage()));
+        }
+        List<LineRequest> lineList = body.lines() == null ? List.of() : body.lines();
+        List<DeliveryRequest> deliveries = body.deliveries() == null ? List.of() : body.deliveries();
+        if (lineList.size() > OrderViews.MAX_LINES || deliveries.size() > OrderViews.MAX_DELIVERIES) {
+            // refused for its size already: no database look-up for each of its lines
+            throw ApiException.invalid(sorted(errors));
+        }
         // Totals in long: a thousand lines of ten million chips each do not fit an int.
         Map<String, Long> ordered = new HashMap<>();
-        for (int i = 0; i < body.lines().size(); i++) {
-            LineRequest l = body.lines().get(i);
-            if (ChipModel.findById(l.chip()) == null) {
+        // chip models with a line whose quantity is missing or invalid: their deliveries are not checked against it
+        Set<String> uncounted = new java.util.HashSet<>();
+        for (int i = 0; i < lineList.size(); i++) {
+            LineRequest l = lineList.get(i);
+            if (l == null || l.chip() == null || l.chip().isBlank()) {
+                continue;
+            }
+            if (l.chip().length() <= ChipModel.ID_LENGTH && ChipModel.findById(l.chip()) == null) {
                 errors.add(new Problem.FieldError("lines[" + i + "].chip", "unknown chip model '" + l.chip() + "'"));
             }
-            ordered.merge(l.chip(), (long) l.quantity(), Long::sum);
+            if (validCount(l.quantity())) {
+                ordered.merge(l.chip(), (long) l.quantity(), Long::sum);
+            } else {
+                ordered.putIfAbsent(l.chip(), 0L);
+                uncounted.add(l.chip());
+            }
         }
-        List<DeliveryRequest> deliveries = body.deliveries() == null ? List.of() : body.deliveries();
         Map<String, Long> scheduled = new HashMap<>();
         for (int i = 0; i < deliveries.size(); i++) {
             DeliveryRequest d = deliveries.get(i);
-            if (!ordered.containsKey(d.chip())) {
-                errors.add(new Problem.FieldError("deliveries[" + i + "].chip", "chip model '" + d.chip()
-                        + "' is not on any line of this order"));
-            } else if (scheduled.merge(d.chip(), (long) d.quantity(), Long::sum) > ordered.get(d.chip())) {
-                errors.add(new Problem.FieldError("deliveries[" + i + "].quantity", exceeds(d.chip(), ordered.get(d.chip()))));
+            if (d == null) {
+                continue;
             }
-            if (Site.findById(d.site()) == null) {
+            if (d.chip() != null && !d.chip().isBlank()) {
+                if (!ordered.containsKey(d.chip())) {
+                    errors.add(new Problem.FieldError("deliveries[" + i + "].chip", "chip model '" + d.chip()
+                            + "' is not on any line of this order"));
+                } else if (validCount(d.quantity()) && !uncounted.contains(d.chip())
+                        && scheduled.merge(d.chip(), (long) d.quantity(), Long::sum) > ordered.get(d.chip())) {
+                    errors.add(new Problem.FieldError("deliveries[" + i + "].quantity", exceeds(d.chip(), ordered.get(d.chip()))));
+                }
+            }
+            if (d.site() != null && !d.site().isBlank() && d.site().length() <= Site.ID_LENGTH && Site.findById(d.site()) == null) {
                 errors.add(new Problem.FieldError("deliveries[" + i + "].site", "unknown site '" + d.site() + "'"));
             }
         }
         if (!errors.isEmpty()) {
-            throw ApiException.invalid(errors);
+            throw ApiException.invalid(sorted(errors));
+        }
+        if (PurchaseOrder.count("reference", body.reference()) > 0) {
+            throw ApiException.conflict("exists", "purchase order '" + body.reference() + "' already exists");
         }
         PurchaseOrder order = newOrder(body.supplier(), body.reference());
         List<LineView> lines = new ArrayList<>();
-        for (LineRequest l : body.lines()) {
+        for (LineRequest l : lineList) {
             lines.add(LineView.of(addLine(order.id, l.chip(), l.quantity(), l.unitPrice(), l.currency())));
         }
         List<DeliveryView> views = new ArrayList<>();
@@ -279,6 +315,16 @@ public class DeliveryBook {
             schedule(existing.get(p.reference()), p.chip(), p.site(), p.quantity(), p.date(), p.state());
         }
         return new ImportResult(planned.size(), newOrders.size());
+    }
+
+    private static List<Problem.FieldError> sorted(List<Problem.FieldError> errors) {
+        errors.sort(Comparator.comparing(Problem.FieldError::field));
+        return errors;
+    }
+
+    /** A chip count Bean Validation lets through; others are reported by it and not added up. */
+    private static boolean validCount(Integer quantity) {
+        return quantity != null && quantity > 0 && quantity <= ChipCount.MAX;
     }
 
     private static String exceeds(String chip, long ordered) {

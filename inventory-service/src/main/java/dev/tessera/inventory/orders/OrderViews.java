@@ -2,6 +2,8 @@ package dev.tessera.inventory.orders;
 
 import dev.tessera.inventory.api.ChipCount;
 import dev.tessera.inventory.api.PlausibleDate;
+import dev.tessera.inventory.catalog.ChipModel;
+import dev.tessera.inventory.catalog.Site;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Digits;
@@ -24,15 +26,19 @@ public final class OrderViews {
     private OrderViews() {
     }
 
+    /** The most lines and deliveries one order may carry. */
+    public static final int MAX_LINES = 1000;
+    public static final int MAX_DELIVERIES = 10000;
+
     public record PurchaseOrderRequest(
             @NotBlank @Size(max = PurchaseOrder.SUPPLIER_LENGTH) String supplier,
             @NotBlank @Size(max = PurchaseOrder.REFERENCE_LENGTH) String reference,
-            @NotEmpty @Size(max = 1000) List<@Valid @NotNull LineRequest> lines,
-            @Size(max = 10000) List<@Valid @NotNull DeliveryRequest> deliveries) {
+            @NotEmpty @Size(max = MAX_LINES) List<@Valid @NotNull LineRequest> lines,
+            @Size(max = MAX_DELIVERIES) List<@Valid @NotNull DeliveryRequest> deliveries) {
     }
 
     public record LineRequest(
-            @NotBlank @Size(max = 64) String chip,
+            @NotBlank @Size(max = ChipModel.ID_LENGTH) String chip,
             @NotNull @Positive @Max(ChipCount.MAX) Integer quantity,
             // The column is numeric(16, 2): anything else would be stored other than it was sent.
             @NotNull @PositiveOrZero @Digits(integer = 14, fraction = 2) BigDecimal unitPrice,
@@ -40,10 +46,10 @@ public final class OrderViews {
     }
 
     public record DeliveryRequest(
-            @NotBlank @Size(max = 64) String chip,
+            @NotBlank @Size(max = ChipModel.ID_LENGTH) String chip,
             @NotNull @Positive @Max(ChipCount.MAX) Integer quantity,
             @NotNull @PlausibleDate LocalDate scheduledDate,
-            @NotBlank @Size(max = 64) String site) {
+            @NotBlank @Size(max = Site.ID_LENGTH) String site) {
     }
 
     /** Any of the fields; {@code state} may be SCHEDULED, SHIPPED, DELAYED or CANCELLED. */

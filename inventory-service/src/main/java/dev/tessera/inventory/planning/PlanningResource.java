@@ -41,7 +41,6 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -232,7 +231,7 @@ public class PlanningResource {
         try {
             from = LenientDate.parse(fromText);
         } catch (DateTimeException e) {
-            errors.add(new Problem.FieldError(field + ".from", "'" + fromText + "' is not a date (YYYY-MM-DD)"));
+            errors.add(new Problem.FieldError(field + ".from", LenientDate.notADateInQuery(fromText)));
         }
         Double chips = null;
         try {
@@ -308,16 +307,19 @@ public class PlanningResource {
         return new Availability(Instant.now(clock), quotas, deliveries, chips);
     }
 
-    /** A date of the query, in the same 1970-2200 range as dates in bodies, so no date arithmetic on it can fail. */
+    /**
+     * A date of the query: written as in bodies (a date, or a timestamp taken as its UTC date, by the same parser) and
+     * in the same 1970-2200 range, so no date arithmetic on it can fail.
+     */
     private static LocalDate date(String field, String text, LocalDate fallback) {
         if (text == null || text.isBlank()) {
             return fallback;
         }
         LocalDate date;
         try {
-            date = LocalDate.parse(text.trim());
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, "'" + text + "' is not a date (YYYY-MM-DD)");
+            date = LenientDate.parse(text);
+        } catch (DateTimeException e) {
+            throw ApiException.invalid(field, LenientDate.notADateInQuery(text));
         }
         if (!PlausibleDate.Check.plausible(date)) {
             throw ApiException.invalid(field, PlausibleDate.MESSAGE);
