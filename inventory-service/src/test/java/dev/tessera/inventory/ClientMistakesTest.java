@@ -73,6 +73,24 @@ class ClientMistakesTest {
     }
 
     @Test
+    void contentAfterTheBodyAndFieldsGivenTwiceAreRefused() {
+        String site = Fixtures.site();
+        String chip = Fixtures.chip(0.5);
+        String one = movement(site, chip, "1", "");
+        post("/api/v1/stock/movements", one + one).statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("body"))
+                .body("errors[0].message", containsString("has content after its JSON value (from line 1, column "))
+                .body("errors[0].message", containsString("send one JSON value and nothing after it"));
+        post("/api/v1/stock/movements", one + "garbage").statusCode(400)
+                .body("errors[0].field", equalTo("body")).body("errors[0].message", containsString("content after its JSON value"));
+        refused(post("/api/v1/stock/movements", movement(site, chip, "1", ",\"quantity\":2")), "quantity",
+                "appears twice in the same object");
+        noMovements(chip);
+        // whitespace after the value is no content
+        post("/api/v1/stock/movements", one + " \n").statusCode(201);
+    }
+
+    @Test
     void notANumberAndInfinityAreRefusedNamingTheField() {
         String id = Fixtures.unique("nan");
         String chip = "{\"id\":\"" + id + "\",\"vendor\":\"v\",\"name\":\"n\",\"h100Equivalent\":";

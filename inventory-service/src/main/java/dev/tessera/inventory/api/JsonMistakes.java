@@ -51,6 +51,14 @@ final class JsonMistakes {
         if (core instanceof InputCoercionException c) {
             return new Problem.FieldError(field(e), outOfRange(e, c, validator));
         }
+        if (core instanceof JsonParseException p && String.valueOf(p.getOriginalMessage()).startsWith("Duplicate field '")) {
+            String field = parserPath(p);
+            return new Problem.FieldError(field != null ? field : "body", "appears twice in the same object");
+        }
+        if (trailing(core)) {
+            return new Problem.FieldError("body", "has content after its JSON value" + where(core)
+                    + "; send one JSON value and nothing after it");
+        }
         return new Problem.FieldError(field(e), message(e));
     }
 
@@ -149,6 +157,26 @@ final class JsonMistakes {
             }
         }
         return "must be an integer from " + min + " to " + max;
+    }
+
+    /**
+     * The body goes on after its JSON value: a second value ({@code {...}{...}}, FAIL_ON_TRAILING_TOKENS) or a token
+     * that is no JSON ({@code {...}garbage}, the parser). Either way the parser has begun a second value at the root.
+     */
+    private static boolean trailing(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof JsonParser p)) {
+            return false;
+        }
+        JsonStreamContext root = p.getParsingContext();
+        while (root != null && root.getParent() != null) {
+            root = root.getParent();
+        }
+        return root != null && root.getCurrentIndex() >= 1;
+    }
+
+    private static String where(JsonProcessingException e) {
+        var at = e.getProcessor() instanceof JsonParser p ? p.currentTokenLocation() : null;
+        return at == null || at.getLineNr() < 1 ? "" : " (from line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** The word of a bare NaN or Infinity the parser refused; null for any other complaint. */
