@@ -232,9 +232,13 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             }
         }
         String contentType = String.valueOf(request.getHeader("Content-Type"));
-        if (ProtobufObjects.isProtobuf(contentType)) {
+        boolean protobuf = ProtobufObjects.isProtobuf(contentType) && method != HttpMethod.GET;
+        if (protobuf && method == HttpMethod.PATCH) {
+            return status(415, "UnsupportedMediaType", "a patch is JSON or YAML, not protobuf", null);
+        }
+        if (protobuf) {
             // client-go sends built-in kinds as protobuf (kubectl create, Helm's release records): read those kinds
-            // into JSON; for any other, 415, on which newer clients send the request again as JSON
+            // into JSON; any other kind is refused as an unsupported media type, and nothing is stored
             Optional<ObjectNode> object;
             try {
                 object = ProtobufObjects.toJson(request.getBody().readByteArray());
@@ -253,6 +257,12 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             return status(404, "NotFound", "the server could not find the requested resource", null);
         }
         ResourcePath target = parsed.get();
+        if (method != HttpMethod.GET && dryRun(request, target)) {
+            if (method != HttpMethod.POST) {
+                return status(400, "BadRequest", "the local API runs dry runs of creates only; nothing was changed", null);
+            }
+            return dryRunCreate(request, target);
+        }
         boolean crdWrite = method != HttpMethod.GET && isCrd(target);
         if (crdWrite) {
             forgetCrds();
@@ -457,6 +467,49 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         return createWith(request, target, body);
     }
 
+    /** {@code ?dryRun=All}, or a delete's DeleteOptions asking for it. */
+    private static boolean dryRun(RecordedRequest request, ResourcePath target) {
+        if (target.query().containsKey("dryRun")) {
+            return true;
+        }
+        if (request.method() == HttpMethod.DELETE && request.getBody() != null && request.getBody().size() > 0) {
+            return parse(new String(request.getBody().getBytes(), StandardCharsets.UTF_8)).path("dryRun").size() > 0;
+        }
+        return false;
+    }
+
+    /**
+     * A create checked as it would be made (schema, pruning, defaults, the name) and answered with the object it
+     * would store; nothing is stored and no watcher hears of it.
+     */
+    private MockResponse dryRunCreate(RecordedRequest request, ResourcePath target) {
+        String body = request.getBody().readUtf8();
+        JsonNode object = parse(body);
+        Optional<CrdSchemaValidator> validator = validatorOf(target);
+        List<String> unknown = List.of();
+        if (validator.isPresent()) {
+            Optional<MockResponse> refused = refuse(validator.get(), object, null, target);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+            CrdSchemaValidator.Stored stored = validator.get().asStored(object);
+            unknown = stored.pruned();
+            object = stored.object();
+        }
+        if (isSecret(target)) {
+            object = defaultSecretType(object);
+        }
+        if (object instanceof ObjectNode o) {
+            String name = o.path("metadata").path("name").asText("");
+            if (!name.isEmpty() && handleGet(target.collectionPath() + "/" + name).code() == 200) {
+                return status(409, "AlreadyExists", target.plural() + " \"" + name + "\" already exists", null);
+            }
+            o.withObject("metadata").put("creationTimestamp",
+                    clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        }
+        return warnPruned(json(201, object), unknown, target);
+    }
+
     private MockResponse createWith(RecordedRequest request, ResourcePath target, String body) {
         Optional<CrdSchemaValidator> validator = validatorOf(target);
         List<String> unknown = List.of();
@@ -529,6 +582,9 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             if (conflict.isPresent()) {
                 return conflict.get();
             }
+        }
+        if (isSecret(target) && !target.isStatus()) {
+            body = defaultSecretType(parse(body)).toString();
         }
         Optional<CrdSchemaValidator> validator = target.isStatus() ? Optional.empty() : validatorOf(target);
         List<String> unknown = List.of();

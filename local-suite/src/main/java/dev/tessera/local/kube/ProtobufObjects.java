@@ -157,6 +157,12 @@ final class ProtobufObjects {
                 case RAW_JSON -> rawJson(in.readBytes());
                 case STRING_MAP, BYTES_MAP -> null;
             };
+            if (value != null && value.isNull()) {
+                continue; // a zero time: absent, as in JSON
+            }
+            if (value != null && value.isTextual() && value.asText().isEmpty() && !field.repeated()) {
+                continue; // Go writes empty strings too; in JSON they are left out (omitempty)
+            }
             if (field.kind() == Kind.STRING_MAP || field.kind() == Kind.BYTES_MAP) {
                 mapEntry(in.readBytes(), field, out.withObject(field.name()));
             } else if (field.repeated()) {
@@ -187,7 +193,14 @@ final class ProtobufObjects {
         map.set(key, value);
     }
 
-    /** meta/v1 Time: seconds (1) and nanos (2) since the epoch; JSON writes it to the second, as the API server does. */
+    /** Years 0001 to 9999, what RFC 3339 and Go's time can write. */
+    private static final long FIRST_SECOND = -62_135_596_800L;
+    private static final long LAST_SECOND = 253_402_300_799L;
+
+    /**
+     * meta/v1 Time: seconds (1) and nanos (2) since the epoch; JSON writes it to the second, as the API server does.
+     * An empty message is Go's zero time, which JSON writes as null.
+     */
     private static JsonNode time(ByteString message) throws IOException {
         CodedInputStream in = message.newCodedInput();
         long seconds = 0;
@@ -198,6 +211,12 @@ final class ProtobufObjects {
             } else {
                 in.skipField(tag);
             }
+        }
+        if (seconds == 0 || seconds == FIRST_SECOND) {
+            return F.nullNode();
+        }
+        if (seconds < FIRST_SECOND || seconds > LAST_SECOND) {
+            throw new InvalidProtocolBufferException("a time of " + seconds + " s since 1970 is outside the years 0001 to 9999");
         }
         return F.textNode(Instant.ofEpochSecond(seconds).toString());
     }

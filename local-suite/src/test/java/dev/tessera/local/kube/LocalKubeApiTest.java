@@ -201,6 +201,33 @@ class LocalKubeApiTest {
         assertThat(api.client().serviceAccounts().inNamespace("from-protobuf").withName("robot").get()).isNull();
     }
 
+    /** A server-side dry run stores nothing: a create is checked and answered; other dry runs are refused, changing nothing. */
+    @Test
+    void dryRunsStoreNothing() throws Exception {
+        Kubectl.assumePresent();
+        Run secret = kubectl("create", "secret", "generic", "dry-secret", "--from-literal=a=b", "--dry-run=server", "-o",
+                "jsonpath={.type}");
+        assertThat(secret.exit()).as(secret.err()).isZero();
+        assertThat(secret.out()).isEqualTo("Opaque");
+        assertThat(api.client().secrets().inNamespace("default").withName("dry-secret").get()).isNull();
+
+        Path job = manifest("dry.yml", GOOD_JOB.formatted("dry-job"));
+        Run applied = kubectl("apply", "--validate=false", "--dry-run=server", "-f", job.toString());
+        assertThat(applied.exit()).as(applied.err()).isZero();
+        assertThat(applied.out()).contains("created (server dry run)");
+        assertThat(kubectl("get", "tj", "dry-job").err()).contains("NotFound");
+        Run invalid = kubectl("apply", "--validate=false", "--dry-run=server", "-f",
+                manifest("dry-bad.yml", GOOD_JOB.formatted("dry-bad").replace("shards: 2", "shards: 0")).toString());
+        assertThat(invalid.exit()).isNotZero();
+        assertThat(invalid.err()).contains("spec.shards");
+
+        assertThat(kubectl("create", "configmap", "kept", "--from-literal=a=b").exit()).isZero();
+        Run deleted = kubectl("delete", "configmap", "kept", "--dry-run=server");
+        assertThat(deleted.exit()).isNotZero();
+        assertThat(deleted.err()).contains("dry runs of creates only");
+        assertThat(api.client().configMaps().inNamespace("default").withName("kept").get()).isNotNull();
+    }
+
     @Test
     void kubectlApplyOfAnInvalidJobIsRefusedWithTheReasons() throws Exception {
         Kubectl.assumePresent();

@@ -133,5 +133,26 @@ class ProtobufObjectsTest {
         byte[] notUtf8 = envelope("v1", "ConfigMap", message(c -> c.writeByteArray(1,
                 message(m -> m.writeBytes(1, ByteString.copyFrom(new byte[] {(byte) 0xc3, 0x28}))))));
         assertThatThrownBy(() -> ProtobufObjects.toJson(notUtf8)).isInstanceOf(IllegalArgumentException.class);
+        byte[] farFuture = envelope("v1", "ConfigMap", message(c -> c.writeByteArray(1,
+                message(m -> m.writeByteArray(8, message(t -> t.writeInt64(1, Long.MAX_VALUE)))))));
+        assertThatThrownBy(() -> ProtobufObjects.toJson(farFuture)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("years 0001 to 9999");
+    }
+
+    /** Go writes every non-pointer field, empty ones too; the JSON leaves them out, as Go's omitempty does. */
+    @Test
+    void emptyStringsAndZeroTimesAreLeftOut() throws Exception {
+        byte[] body = envelope("v1", "ConfigMap", message(c -> {
+            c.writeByteArray(1, message(m -> {
+                m.writeString(1, "settings");
+                m.writeString(2, "");
+                m.writeString(4, "");
+                m.writeByteArray(8, new byte[0]);
+            }));
+            c.writeByteArray(2, mapEntry("empty", ByteString.EMPTY));
+        }));
+        ObjectNode configMap = ProtobufObjects.toJson(body).orElseThrow();
+        assertThat(configMap.path("metadata").toString()).isEqualTo("{\"name\":\"settings\"}");
+        assertThat(configMap.path("data").toString()).as("a map keeps its empty values").isEqualTo("{\"empty\":\"\"}");
     }
 }
