@@ -1,7 +1,5 @@
 package dev.tessera.scheduler.perf;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.tessera.scheduler.catalog.ChipCatalog;
 import dev.tessera.scheduler.catalog.ChipModel;
@@ -11,6 +9,7 @@ import dev.tessera.scheduler.engine.Workload;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Throughput of one shard of a workload on one chip model: measured where the table has the
@@ -41,11 +40,11 @@ public final class PerformanceModel implements ThroughputModel {
     private final ChipCatalog catalog;
     private final ThroughputTable measured;
     /**
-     * How many calibrations are kept: one per profile, shard size, communication and model size seen. The model
-     * size is whatever jobs send, so without a bound the cache would grow with every new value.
+     * How many calibrations are kept: one per profile, shard size and communication seen. Shard sizes are whatever
+     * jobs send, so past this many a calibration is worked out each time instead of kept.
      */
     static final int CALIBRATIONS_KEPT = 10_000;
-    private final Cache<String, Double> calibration = Caffeine.newBuilder().maximumSize(CALIBRATIONS_KEPT).build();
+    private final Map<String, Double> calibration = new ConcurrentHashMap<>();
 
     public PerformanceModel(ChipCatalog catalog, ThroughputTable measured) {
         this.catalog = catalog;
@@ -102,31 +101,44 @@ public final class PerformanceModel implements ThroughputModel {
         if (steps.isPresent()) {
             return steps.getAsDouble();
         }
-        return analytic(w, m, chips) * calibration(w, chips);
+        // Measured over analytic times analytic: the model size cancels out (the analytic figure falls as it grows,
+        // the calibration rises), so both are worked out at one billion parameters, and one calibration serves
+        // every model size.
+        Workload unit = new Workload(w.profile(), w.communication(), 1, w.totalSteps());
+        return analytic(unit, m, chips) * calibration(unit, chips);
     }
 
     /** Measured over analytic, averaged over the catalog chips the table measured this profile on. */
     private double calibration(Workload w, int chips) {
-        String key = w.profile() + '\u0000' + chips + '\u0000' + w.communication() + '\u0000' + w.parametersBillions();
-        return calibration.get(key, k -> {
-            double sum = 0;
-            int n = 0;
-            for (ChipModel m : catalog.models()) {
-                OptionalDouble steps = measured.steps(m.id(), w.profile(), chips, chips <= m.chipsPerNode());
-                double a = analytic(w, m, chips);
-                if (steps.isPresent() && steps.getAsDouble() > 0 && a > 0) {
-                    sum += steps.getAsDouble() / a;
-                    n++;
-                }
-            }
-            return n == 0 ? 1.0 : sum / n;
-        });
+        String key = w.profile() + '\u0000' + chips + '\u0000' + w.communication();
+        Double kept = calibration.get(key);
+        if (kept != null) {
+            return kept;
+        }
+        double worked = calibrate(w, chips);
+        if (calibration.size() < CALIBRATIONS_KEPT) {
+            calibration.putIfAbsent(key, worked);
+        }
+        return worked;
     }
 
-    /** Calibrations held now, after pending evictions. */
-    long calibrationsHeld() {
-        calibration.cleanUp();
-        return calibration.estimatedSize();
+    private double calibrate(Workload w, int chips) {
+        double sum = 0;
+        int n = 0;
+        for (ChipModel m : catalog.models()) {
+            OptionalDouble steps = measured.steps(m.id(), w.profile(), chips, chips <= m.chipsPerNode());
+            double a = analytic(w, m, chips);
+            if (steps.isPresent() && steps.getAsDouble() > 0 && a > 0) {
+                sum += steps.getAsDouble() / a;
+                n++;
+            }
+        }
+        return n == 0 ? 1.0 : sum / n;
+    }
+
+    /** Calibrations kept now. */
+    int calibrationsHeld() {
+        return calibration.size();
     }
 
     /** Analytic steps/s of {@code chips} chips processing the whole global batch. */
