@@ -536,10 +536,21 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         return (target.group() == null || target.group().isEmpty()) && "secrets".equals(target.plural());
     }
 
-    /** The API server's default for a Secret created without a type (kubectl create secret generic sends none). */
+    /**
+     * A Secret as the API server stores it: {@code Opaque} when written without a type (kubectl create secret generic
+     * sends none), and {@code stringData}, a write-only convenience, merged into {@code data} (base64), its keys winning.
+     */
     private static JsonNode defaultSecretType(JsonNode secret) {
-        if (secret instanceof ObjectNode object && object.path("type").asText("").isEmpty()) {
-            object.put("type", "Opaque");
+        if (secret instanceof ObjectNode object) {
+            if (object.path("type").asText("").isEmpty()) {
+                object.put("type", "Opaque");
+            }
+            if (object.get("stringData") instanceof ObjectNode strings) {
+                ObjectNode data = object.path("data").isObject() ? (ObjectNode) object.get("data") : object.putObject("data");
+                strings.fields().forEachRemaining(e -> data.put(e.getKey(), java.util.Base64.getEncoder()
+                        .encodeToString(e.getValue().asText("").getBytes(StandardCharsets.UTF_8))));
+                object.remove("stringData");
+            }
         }
         return secret;
     }
@@ -679,6 +690,9 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             CrdSchemaValidator.Stored stored = validator.get().asStored(patched);
             unknown = stored.pruned();
             patched = stored.object();
+        }
+        if (isSecret(target) && !target.isStatus()) {
+            patched = defaultSecretType(patched);
         }
         MockResponse response = warnPruned(super.handleUpdate(copy(request, HttpMethod.PUT, request.getPath(), "application/json",
                 patched.toString())), unknown, target);

@@ -119,6 +119,9 @@ final class ProtobufObjects {
             }
             String apiVersion = unknown.path("typeMeta").path("apiVersion").asText("");
             String kind = unknown.path("typeMeta").path("kind").asText("");
+            if (apiVersion.isEmpty() || kind.isEmpty()) {
+                throw new IllegalArgumentException("the protobuf body names no apiVersion and kind");
+            }
             Schema schema = "DeleteOptions".equals(kind) ? DELETE_OPTIONS : KINDS.get(apiVersion + "/" + kind);
             if (schema == null) {
                 return Optional.empty();

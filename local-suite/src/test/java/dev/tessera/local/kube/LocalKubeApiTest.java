@@ -201,6 +201,41 @@ class LocalKubeApiTest {
         assertThat(api.client().serviceAccounts().inNamespace("from-protobuf").withName("robot").get()).isNull();
     }
 
+    /** stringData is write-only: merged into data, as the API server does, on create, update and patch. */
+    @Test
+    void aSecretsStringDataIsMergedIntoItsData() throws Exception {
+        Kubectl.assumePresent();
+        Path secret = manifest("string-data.yml", """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: string-data}
+                data: {kept: a2VwdA==, replaced: b2xk}
+                stringData: {replaced: new, added: "p@ss wörd"}
+                """);
+        Run applied = kubectl("apply", "--validate=false", "-f", secret.toString());
+        assertThat(applied.exit()).as(applied.err()).isZero();
+        var stored = api.client().secrets().inNamespace("default").withName("string-data").get();
+        assertThat(stored.getStringData()).isNullOrEmpty();
+        assertThat(stored.getType()).isEqualTo("Opaque");
+        Map<String, String> decoded = new java.util.TreeMap<>();
+        stored.getData().forEach((k, v) -> decoded.put(k, new String(java.util.Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+        assertThat(decoded).containsExactly(Map.entry("added", "p@ss wörd"), Map.entry("kept", "kept"), Map.entry("replaced", "new"));
+
+        stored.setStringData(Map.of("kept", "changed"));
+        api.client().secrets().inNamespace("default").resource(stored).update();
+        var updated = api.client().secrets().inNamespace("default").withName("string-data").get();
+        assertThat(new String(java.util.Base64.getDecoder().decode(updated.getData().get("kept")), StandardCharsets.UTF_8))
+                .isEqualTo("changed");
+        assertThat(updated.getStringData()).isNullOrEmpty();
+
+        Run patched = kubectl("patch", "secret", "string-data", "--type=merge", "-p", "{\"stringData\":{\"added\":\"patched\"}}");
+        assertThat(patched.exit()).as(patched.err()).isZero();
+        var afterPatch = api.client().secrets().inNamespace("default").withName("string-data").get();
+        assertThat(new String(java.util.Base64.getDecoder().decode(afterPatch.getData().get("added")), StandardCharsets.UTF_8))
+                .isEqualTo("patched");
+        assertThat(afterPatch.getStringData()).isNullOrEmpty();
+    }
+
     /** A server-side dry run stores nothing: a create is checked and answered; other dry runs are refused, changing nothing. */
     @Test
     void dryRunsStoreNothing() throws Exception {

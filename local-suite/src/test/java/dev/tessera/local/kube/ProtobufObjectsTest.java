@@ -133,6 +133,9 @@ class ProtobufObjectsTest {
         byte[] notUtf8 = envelope("v1", "ConfigMap", message(c -> c.writeByteArray(1,
                 message(m -> m.writeBytes(1, ByteString.copyFrom(new byte[] {(byte) 0xc3, 0x28}))))));
         assertThatThrownBy(() -> ProtobufObjects.toJson(notUtf8)).isInstanceOf(IllegalArgumentException.class);
+        byte[] noKind = envelope("", "", message(c -> c.writeByteArray(1, message(m -> m.writeString(1, "x")))));
+        assertThatThrownBy(() -> ProtobufObjects.toJson(noKind)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no apiVersion and kind");
         byte[] farFuture = envelope("v1", "ConfigMap", message(c -> c.writeByteArray(1,
                 message(m -> m.writeByteArray(8, message(t -> t.writeInt64(1, Long.MAX_VALUE)))))));
         assertThatThrownBy(() -> ProtobufObjects.toJson(farFuture)).isInstanceOf(IllegalArgumentException.class)
