@@ -80,9 +80,14 @@ public class LedgerResource {
 
     /**
      * What a bound shard must be for the ledger to book exactly what its workers hold: each index once,
-     * {@code chipsPerShard} chips, on at least one node, each node named once, the nodes' shares adding up to its chips.
+     * {@code chipsPerShard} chips, on at least one node, each node named once with at least one chip, the nodes' shares
+     * adding up to its chips; and minShards no more than wantedShards.
      */
     private static void checkShards(SyncedPlacement sp, String at, List<Problem.FieldError> errors) {
+        if (sp.minShards() != null && sp.wantedShards() != null && sp.minShards() > sp.wantedShards()) {
+            // both come from one spec, where minShards never exceeds shards
+            errors.add(new Problem.FieldError(at + ".minShards", "must not exceed wantedShards (" + sp.wantedShards() + ")"));
+        }
         Set<Integer> indexes = new HashSet<>();
         for (int j = 0; j < sp.shards().size(); j++) {
             Dtos.ShardDto shard = sp.shards().get(j);
@@ -103,6 +108,10 @@ public class LedgerResource {
                 String node = shard.nodes().get(k).name();
                 if (!nodes.add(node)) {
                     errors.add(new Problem.FieldError(here + ".nodes[" + k + "].name", "node '" + node + "' appears twice"));
+                }
+                if (shard.nodes().get(k).chips() < 1) {
+                    errors.add(new Problem.FieldError(here + ".nodes[" + k + "].chips",
+                            "must be at least 1: a node the shard holds no chips on is not one of its nodes"));
                 }
             }
             long onNodes = shard.nodes().stream().mapToLong(n -> n.chips()).sum();

@@ -323,6 +323,12 @@ class ClientMistakesTest {
                 bound("s-3", ", \"allowedChips\": [\"bogus\"], \"preferredChips\": [\"h800\"]", ON_A2)))).put("/api/v1/ledger"), 400)
                 .then().body("errors.field", equalTo(List.of("placements[0].shards[0].nodes[1].name", "placements[1].allowedChips[0]")))
                 .body("errors.message", equalTo(List.of("node 'a-1' appears twice", "unknown chip model 'bogus'")));
+        String empty = "{\"index\": 0, \"pool\": \"a100-a\", \"chip\": \"a100\", \"chips\": 8,"
+                + " \"nodes\": [{\"name\": \"a-1\", \"chips\": 8}, {\"name\": \"a-2\", \"chips\": 0}]}";
+        problem(operator().contentType(ContentType.JSON).body(sync(String.join(",", bound("s-4", "", empty),
+                bound("s-5", ", \"wantedShards\": 2, \"minShards\": 3", ON_A2)))).put("/api/v1/ledger"), 400)
+                .then().body("errors.field", equalTo(List.of("placements[0].shards[0].nodes[1].chips", "placements[1].minShards")))
+                .body("errors[1].message", equalTo("must not exceed wantedShards (2)"));
         // refused whole
         operator().get("/api/v1/ledger").then().body("state", equalTo("Unsynced"));
 
