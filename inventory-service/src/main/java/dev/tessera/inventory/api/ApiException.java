@@ -1,5 +1,6 @@
 package dev.tessera.inventory.api;
 
+import dev.tessera.rest.Problem;
 import java.util.List;
 
 /** A failure the client can act on; mapped to a problem document with its status. */

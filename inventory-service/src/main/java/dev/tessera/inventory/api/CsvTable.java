@@ -1,5 +1,6 @@
 package dev.tessera.inventory.api;
 
+import dev.tessera.rest.Problem;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;

@@ -1,5 +1,7 @@
 package dev.tessera.inventory.api;
 
+import dev.tessera.rest.JsonText;
+import dev.tessera.rest.Problem;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -15,7 +17,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -27,8 +28,6 @@ import java.util.stream.Collectors;
  */
 final class JsonMistakes {
 
-    /** Longest value echoed back: a 20,000-character string is not. */
-    private static final int QUOTED = 40;
 
     /** {@code String value ("5")} in Jackson's coercion complaint. */
     private static final Pattern STRING_VALUE = Pattern.compile("String value \\(\"(.*)\"\\) to ", Pattern.DOTALL);
@@ -238,7 +237,7 @@ final class JsonMistakes {
     /** {@code , not the string "5"}, {@code , not 1.5}; empty when there is nothing to show. */
     static String given(Object value) {
         if (value instanceof String s) {
-            return ", not the string " + quoted(s);
+            return ", not the string " + JsonText.quoted(s);
         }
         if (value instanceof Number || value instanceof Boolean) {
             return givenLiteral(value.toString());
@@ -248,22 +247,7 @@ final class JsonMistakes {
 
     /** A JSON literal as the client wrote it ({@code 1e309}), unless too long to echo. */
     static String givenLiteral(String text) {
-        return text == null || text.length() > QUOTED ? "" : ", not " + text;
+        return text == null || text.length() > JsonText.QUOTED ? "" : ", not " + text;
     }
 
-    /** {@code "text"} in JSON's escaping, cut after {@value #QUOTED} characters. */
-    static String quoted(String s) {
-        String cut = s.length() > QUOTED ? s.substring(0, QUOTED) + "..." : s;
-        StringBuilder q = new StringBuilder("\"");
-        for (char ch : cut.toCharArray()) {
-            if (ch == '"' || ch == '\\') {
-                q.append('\\').append(ch);
-            } else if (ch < ' ') {
-                q.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-            } else {
-                q.append(ch);
-            }
-        }
-        return q.append('"').toString();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.inventory.api;
 
+import dev.tessera.rest.JsonText;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -51,7 +52,7 @@ public class LenientDate extends JsonDeserializer<LocalDate> {
 
     /** {@code 'soon' is not a date (YYYY-MM-DD) or a timestamp ...}. */
     public static String notADate(String text) {
-        return JsonMistakes.quoted(text).replaceAll("^\"|\"$", "'") + " is not " + FORMS;
+        return JsonText.quoted(text).replaceAll("^\"|\"$", "'") + " is not " + FORMS;
     }
 
     /** As {@link #notADate}, for a query parameter: an offset's {@code +} sent unencoded arrives as a space. */

@@ -3,7 +3,7 @@ package dev.tessera.inventory.orders;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.api.ChipCount;
 import dev.tessera.inventory.api.CsvTable;
-import dev.tessera.inventory.api.Problem;
+import dev.tessera.rest.Problem;
 import dev.tessera.inventory.api.ProblemMapper;
 import dev.tessera.inventory.catalog.ChipModel;
 import dev.tessera.inventory.catalog.Site;

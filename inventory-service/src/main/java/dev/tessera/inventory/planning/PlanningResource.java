@@ -12,7 +12,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.api.LenientDate;
-import dev.tessera.inventory.api.Problem;
+import dev.tessera.rest.Problem;
 import dev.tessera.inventory.api.ProblemMapper;
 import dev.tessera.inventory.catalog.ChipModel;
 import dev.tessera.inventory.orders.Delivery;

@@ -1,5 +1,7 @@
 package dev.tessera.scheduler.api;
 
+import dev.tessera.rest.JsonText;
+import dev.tessera.rest.Problem;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -18,7 +20,6 @@ import java.time.LocalDate;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,8 +32,6 @@ import java.util.stream.Collectors;
  */
 final class JsonMistakes {
 
-    /** Longest quoted value in a message: a 20,000-character string is not echoed back. */
-    private static final int QUOTED = 40;
 
     private static final Pattern TOKEN = Pattern.compile("token `JsonToken\\.([A-Z_]+)`");
     private static final Pattern STRING = Pattern.compile("String value \\((?:\"(.*)\"\\) to |'(.*)'\\))", Pattern.DOTALL);
@@ -259,22 +258,11 @@ final class JsonMistakes {
             };
         }
         if (value instanceof String s) {
-            String cut = s.length() > QUOTED ? s.substring(0, QUOTED) + "..." : s;
-            StringBuilder q = new StringBuilder(", not the string \"");
-            for (char ch : cut.toCharArray()) {
-                if (ch == '"' || ch == '\\') {
-                    q.append('\\').append(ch);
-                } else if (ch < ' ') {
-                    q.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-                } else {
-                    q.append(ch);
-                }
-            }
-            return q.append('"').toString();
+            return ", not the string " + JsonText.quoted(s);
         }
         if (value instanceof Number || value instanceof Boolean || value instanceof Literal) {
             String text = value instanceof Literal l ? l.text() : value.toString();
-            return text.length() > QUOTED ? "" : ", not " + text;
+            return text.length() > JsonText.QUOTED ? "" : ", not " + text;
         }
         return "";
     }

@@ -1,5 +1,6 @@
 package dev.tessera.scheduler.api;
 
+import dev.tessera.rest.Problem;
 import dev.tessera.scheduler.api.Dtos.LedgerSyncAnswer;
 import dev.tessera.scheduler.api.Dtos.LedgerSyncRequest;
 import dev.tessera.scheduler.api.Dtos.LedgerView;

@@ -1,5 +1,6 @@
 package dev.tessera.scheduler.api;
 
+import dev.tessera.rest.Problem;
 import dev.tessera.scheduler.api.Dtos.PlacementAnswer;
 import dev.tessera.scheduler.api.Dtos.PlacementRequestDto;
 import dev.tessera.scheduler.api.Dtos.ReplacementRequest;

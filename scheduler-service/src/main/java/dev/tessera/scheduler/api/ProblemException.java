@@ -1,5 +1,6 @@
 package dev.tessera.scheduler.api;
 
+import dev.tessera.rest.Problem;
 import java.util.List;
 
 /** A client-facing failure with its problem type; mapped in one place by {@link ProblemMappers}. */

@@ -1,5 +1,6 @@
 package dev.tessera.scheduler.api;
 
+import dev.tessera.rest.Problem;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;

@@ -1,5 +1,6 @@
 package dev.tessera.scheduler.api;
 
+import dev.tessera.rest.Problem;
 import dev.tessera.scheduler.api.Dtos.EstimateDto;
 import dev.tessera.scheduler.api.Dtos.NodeShareDto;
 import dev.tessera.scheduler.api.Dtos.NodeView;

@@ -1,4 +1,4 @@
-package dev.tessera.inventory.api;
+package dev.tessera.rest;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -8,8 +8,9 @@ import jakarta.inject.Singleton;
 
 /**
  * A body is one JSON value, each field given once. Jackson's defaults read the first value and stop, so
- * {@code {"quantity": 5}garbage} or two objects back to back were taken as the first, and a field given twice was
- * read as its last value. Both are refused (400, see {@link JsonMistakes}) instead, as the scheduler refuses them.
+ * {@code {"jobId": "a", ...}garbage} or two objects back to back were taken as the first; and a field given twice
+ * was read as its last value. Both are refused instead: each service answers the parser's complaint with a 400 that
+ * says so. Discovered as a bean in the services that depend on this module.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
