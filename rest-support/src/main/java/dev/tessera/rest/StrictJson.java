@@ -1,6 +1,9 @@
 package dev.tessera.rest;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.jackson.ObjectMapperCustomizer;
@@ -19,5 +22,28 @@ public class StrictJson implements ObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    }
+
+    /**
+     * The body goes on after its JSON value: a second value ({@code {...}{...}}, reported by FAIL_ON_TRAILING_TOKENS)
+     * or a token that is no JSON ({@code {...}garbage}, reported by the parser). Either way the parser has begun a
+     * second value at the root of the body. (A stray close marker, {@code {...}]}, is the parser's own "Unexpected
+     * close marker" complaint: the parser does not tell it apart from one at the very start.)
+     */
+    public static boolean trailing(JsonProcessingException e) {
+        if (!(e.getProcessor() instanceof JsonParser p)) {
+            return false;
+        }
+        JsonStreamContext root = p.getParsingContext();
+        while (root != null && root.getParent() != null) {
+            root = root.getParent();
+        }
+        return root != null && root.getCurrentIndex() >= 1;
+    }
+
+    /** {@code " (from line 1, column 50)"}: where the content after the value starts; empty when unknown. */
+    public static String where(JsonProcessingException e) {
+        JsonLocation at = e.getProcessor() instanceof JsonParser p ? p.currentTokenLocation() : null;
+        return at == null || at.getLineNr() < 1 ? "" : " (from line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 }

@@ -2,6 +2,7 @@ package dev.tessera.inventory.api;
 
 import dev.tessera.rest.JsonText;
 import dev.tessera.rest.Problem;
+import dev.tessera.rest.StrictJson;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -54,8 +55,8 @@ final class JsonMistakes {
             String field = parserPath(p);
             return new Problem.FieldError(field != null ? field : "body", "appears twice in the same object");
         }
-        if (trailing(core)) {
-            return new Problem.FieldError("body", "has content after its JSON value" + where(core)
+        if (StrictJson.trailing(core)) {
+            return new Problem.FieldError("body", "has content after its JSON value" + StrictJson.where(core)
                     + "; send one JSON value and nothing after it");
         }
         return new Problem.FieldError(field(e), message(e));
@@ -156,26 +157,6 @@ final class JsonMistakes {
             }
         }
         return "must be an integer from " + min + " to " + max;
-    }
-
-    /**
-     * The body goes on after its JSON value: a second value ({@code {...}{...}}, FAIL_ON_TRAILING_TOKENS) or a token
-     * that is no JSON ({@code {...}garbage}, the parser). Either way the parser has begun a second value at the root.
-     */
-    private static boolean trailing(JsonProcessingException e) {
-        if (!(e.getProcessor() instanceof JsonParser p)) {
-            return false;
-        }
-        JsonStreamContext root = p.getParsingContext();
-        while (root != null && root.getParent() != null) {
-            root = root.getParent();
-        }
-        return root != null && root.getCurrentIndex() >= 1;
-    }
-
-    private static String where(JsonProcessingException e) {
-        var at = e.getProcessor() instanceof JsonParser p ? p.currentTokenLocation() : null;
-        return at == null || at.getLineNr() < 1 ? "" : " (from line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** The word of a bare NaN or Infinity the parser refused; null for any other complaint. */

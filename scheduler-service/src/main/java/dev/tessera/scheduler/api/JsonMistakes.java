@@ -2,7 +2,7 @@ package dev.tessera.scheduler.api;
 
 import dev.tessera.rest.JsonText;
 import dev.tessera.rest.Problem;
-import com.fasterxml.jackson.core.JsonLocation;
+import dev.tessera.rest.StrictJson;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -97,28 +97,9 @@ final class JsonMistakes {
         return sb.length() > 0 && sb.charAt(0) == '.' ? sb.substring(1) : sb.toString();
     }
 
-    /**
-     * The body goes on after its JSON value: a second value ({@code {...}{...}}, reported by FAIL_ON_TRAILING_TOKENS)
-     * or a token that is no JSON ({@code {...}garbage}, reported by the parser). Either way the parser has begun a
-     * second value at the root of the body. (A stray close marker, {@code {...}]}, is the parser's own "Unexpected
-     * close marker" complaint: the parser does not tell it apart from one at the very start.)
-     */
-    static boolean trailing(JsonProcessingException e) {
-        if (!(e.getProcessor() instanceof JsonParser p)) {
-            return false;
-        }
-        JsonStreamContext root = p.getParsingContext();
-        while (root != null && root.getParent() != null) {
-            root = root.getParent();
-        }
-        return root != null && root.getCurrentIndex() >= 1;
-    }
-
     /** {@code The body is not valid JSON: ...} for a body that goes on after its JSON value, saying where. */
     static String trailingDetail(JsonProcessingException e) {
-        JsonLocation at = e.getProcessor() instanceof JsonParser p ? p.currentTokenLocation() : null;
-        String where = at == null || at.getLineNr() < 1 ? "" : " (from line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-        return "The body is not valid JSON: there is content after the JSON value" + where
+        return "The body is not valid JSON: there is content after the JSON value" + StrictJson.where(e)
                 + "; send one JSON object and nothing after it.";
     }
 

@@ -1,6 +1,7 @@
 package dev.tessera.scheduler.api;
 
 import dev.tessera.rest.Problem;
+import dev.tessera.rest.StrictJson;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -206,7 +207,7 @@ public class ProblemMappers {
 
     /** A body Jackson could not read: one field error in the client's words (see {@link JsonMistakes}). */
     private Response jackson(JsonProcessingException e) {
-        if (JsonMistakes.trailing(e)) {
+        if (StrictJson.trailing(e)) {
             return respond(new Problem(Problem.TYPE_BASE + "malformed-json", "Malformed JSON", 400, JsonMistakes.trailingDetail(e),
                     null));
         }
