@@ -106,7 +106,10 @@ public class JobEvents {
             if (previous != null) {
                 int count = previous.count() + 1;
                 try {
-                    events.withName(previous.name()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    // on a stand-in for the recorded Event: withName(...) would read it from the server first
+                    Event recorded = new EventBuilder().withNewMetadata().withName(previous.name())
+                            .withNamespace(event.getMetadata().getNamespace()).endMetadata().build();
+                    events.resource(recorded).patch(PatchContext.of(PatchType.JSON_MERGE),
                             "{\"count\":" + count + ",\"lastTimestamp\":\"" + now + "\"}");
                     sent.put(key, new Sent(previous.name(), count));
                     return;

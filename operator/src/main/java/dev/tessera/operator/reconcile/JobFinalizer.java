@@ -17,7 +17,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * that needs it: the finalizer is stored before the scheduler is first asked for chips, and removed only
  * once they are released. Each change is one JSON patch guarded by the resourceVersion it was made from,
  * so a concurrent change answers 409 and no other controller's finalizer is ever dropped; on a 409 the
- * job is read again and the change made once more on what is stored.
+ * job is read again and the change made once more on what is stored. A change is one request: the patch
+ * names the job it was made from, so nothing is read first.
  */
 final class JobFinalizer {
     static final String NAME = "trainingjobs.tessera.dev/finalizer";
@@ -53,9 +54,9 @@ final class JobFinalizer {
                 return current;
             }
             try {
+                // on the job itself, not withName(...): the client would read the job from the server before every patch
                 TrainingJob stored = client.resources(TrainingJob.class).inNamespace(current.getMetadata().getNamespace())
-                        .withName(current.getMetadata().getName())
-                        .patch(PatchContext.of(PatchType.JSON), patch(current, add));
+                        .resource(current).patch(PatchContext.of(PatchType.JSON), patch(current, add));
                 if (stored == null || !current.getMetadata().getUid().equals(stored.getMetadata().getUid())) {
                     return null;
                 }

@@ -13,12 +13,14 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 @EnableKubernetesMockClient(crud = true)
 class JobEventsTest {
 
     KubernetesClient client;
+    KubernetesMockServer server;
 
     private final JobEvents events = new JobEvents();
 
@@ -93,5 +95,26 @@ class JobEventsTest {
         assertThat(stored).hasSize(1);
         assertThat(stored.get(0).getMetadata().getName()).isNotEqualTo(first);
         assertThat(stored.get(0).getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void countingUpIsOnePatchAndNoRead() throws Exception {
+        JobEvents recorder = events();
+        TrainingJob job = job("llm", "uid-1");
+        recorder.warning(job, "WorkerRestarting", "worker llm-s0-w0 failed on pool ascend-a");
+        recorder.awaitSent();
+        int before = server.getRequestCount();
+        while (server.takeRequest(0, java.util.concurrent.TimeUnit.SECONDS) != null) {
+            // drain what the first recording sent
+        }
+
+        recorder.warning(job, "WorkerRestarting", "worker llm-s0-w0 failed on pool ascend-a");
+        recorder.awaitSent();
+
+        assertThat(server.getRequestCount() - before).isEqualTo(1);
+        var request = server.takeRequest(0, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(request.getMethod()).isEqualTo("PATCH");
+        assertThat(request.getPath()).isEqualTo("/api/v1/namespaces/team-a/events/" + stored().get(0).getMetadata().getName());
+        assertThat(stored().get(0).getCount()).isEqualTo(2);
     }
 }
