@@ -322,6 +322,8 @@ class LocalSuiteTest {
                 .isNotNegative().isLessThanOrEqualTo(figures.path("finalizerLatencyP50Millis").asDouble());
         assertThat(figures.path("finalizerLatencyP50Millis").asDouble())
                 .isPositive().isLessThanOrEqualTo(figures.path("placedLatencyP50Millis").asDouble());
+        // its own CPU while the jobs were placed, the share of the cores it took from the suite under test
+        assertThat(figures.path("clientCpuSeconds").asDouble()).isPositive();
         // it removes what it added
         assertThat(suite.kubeGet("/apis/tessera.dev/v1alpha1/namespaces/tessera-load/trainingjobs").path("items")).isEmpty();
     }

@@ -112,6 +112,7 @@ public final class OperatorLoadBenchmark {
                 applied.put(names.get(i), Long.MAX_VALUE); // a job of this run; its apply time is set when it is sent
             }
             long start = System.nanoTime();
+            long cpuAtStart = processCpuNanos();
             List<Future<?>> futures = new ArrayList<>();
             for (String name : names) {
                 futures.add(pool.submit(() -> {
@@ -133,6 +134,8 @@ public final class OperatorLoadBenchmark {
                 Thread.sleep(50);
             }
             long end = placed.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
+            // the benchmark's own share of the cores the suite runs on, from the first apply until the last job was seen placed
+            double clientCpu = (processCpuNanos() - cpuAtStart) / 1e9;
             watch.abort();
 
             List<Double> latencies = sinceApplied(placed, applied);
@@ -149,6 +152,7 @@ public final class OperatorLoadBenchmark {
             result.put("watchLatencyP99Millis", percentile(watched, 99));
             result.put("finalizerLatencyP50Millis", percentile(pickup, 50));
             result.put("finalizerLatencyP99Millis", percentile(pickup, 99));
+            result.put("clientCpuSeconds", clientCpu);
             result.put("placedLatencyMaxMillis", latencies.isEmpty() ? null : latencies.get(latencies.size() - 1));
             System.out.printf(Locale.ROOT, "%-28s %d of %d%n", "placed", placed.size(), jobs);
             System.out.printf(Locale.ROOT, "%-28s %.2f s%n", "all applied after", (appliedAll - start) / 1e9);
@@ -161,6 +165,8 @@ public final class OperatorLoadBenchmark {
                     percentile(watched, 50), percentile(watched, 99));
             System.out.printf(Locale.ROOT, "%-28s p50 %.0f ms, p99 %.0f ms%n", "apply -> operator's finalizer",
                     percentile(pickup, 50), percentile(pickup, 99));
+            System.out.printf(Locale.ROOT, "%-28s %.2f s of CPU from the first apply until all were placed (%d cores)%n",
+                    "benchmark client", clientCpu, Runtime.getRuntime().availableProcessors());
             if (opts.containsKey("json")) {
                 Files.writeString(Path.of(opts.get("json")), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
             }
@@ -341,6 +347,12 @@ public final class OperatorLoadBenchmark {
                 && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
+    }
+
+    /** CPU time this process has used so far, all its threads. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static double percentile(List<Double> sorted, int p) {
