@@ -49,11 +49,17 @@ public final class Plots {
         return chart;
     }
 
-    /** Allocated over all chips, against simulated time. */
+    /**
+     * Allocated over all chips, against simulated time. The y axis reaches the next round share above the
+     * highest allocation (1, 0.5, 0.2, 0.1, 0.05, ...): a trace that never takes more than 1 % of the cluster
+     * (openb's replay in real time) is a flat line on an axis to 1.
+     */
     public static XYChart allocation(String title, List<SimulationResult> runs, double unitSeconds, String unitName) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("simulated time (" + unitName + ")").yAxisTitle("allocated / all chips").build();
-        chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.0")
+        double highest = runs.stream().flatMapToDouble(run -> Arrays.stream(run.allocationRatios())).max().orElse(1.0);
+        double top = roundShareAbove(highest);
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(top).setYAxisDecimalPattern(top >= 0.1 ? "0.0#" : "0.0##%")
                 .setXAxisDecimalPattern("#,##0").setLegendPosition(Styler.LegendPosition.InsideSE);
         for (SimulationResult run : runs) {
             double[][] steps = stepPoints(run.allocationTimes(), run.allocationRatios(), unitSeconds);
@@ -63,6 +69,20 @@ public final class Plots {
             }
         }
         return chart;
+    }
+
+    /** The smallest of 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, ... at or above {@code share} (1 for nothing allocated). */
+    static double roundShareAbove(double share) {
+        if (!(share > 0) || share >= 1) {
+            return 1.0;
+        }
+        double decade = Math.pow(10, Math.floor(Math.log10(share)));
+        for (double step : new double[] {1, 2, 5, 10}) {
+            if (step * decade >= share * (1 - 1e-12)) {
+                return Math.min(1.0, step * decade);
+            }
+        }
+        return 1.0;
     }
 
     /** Writes the charts side by side into one PNG. */
@@ -75,18 +95,45 @@ public final class Plots {
         BitmapEncoder.saveBitmap(charts, 1, charts.size(), name, BitmapEncoder.BitmapFormat.PNG);
     }
 
-    /** Empirical CDF, thinned to at most MAX_POINTS points. */
+    /**
+     * Empirical CDF of {@code sorted} (positive values) for a log axis: share 0 at the smallest value (none
+     * lies below it), then the share of values at or below each of MAX_POINTS times spaced evenly on the log
+     * scale from the smallest value to the largest, finer than the picture. Evaluated on such a grid rather
+     * than at every value, the shares are not equally spaced, which matters to XChart (3.8.8): on an axis
+     * whose values step evenly (k/n for the n values of a distribution) it puts the ticks at data values and
+     * draws the curve against the wrong labels (986 Gavel jobs rose above the tick labelled 1.0).
+     */
     static double[][] cdfPoints(double[] sorted) {
         int n = sorted.length;
-        int points = Math.min(n, MAX_POINTS);
-        double[] x = new double[points];
-        double[] y = new double[points];
+        double min = sorted[0];
+        double max = sorted[n - 1];
+        int points = max > min ? MAX_POINTS : 1;
+        double[] x = new double[points + 1];
+        double[] y = new double[points + 1];
+        x[0] = min;
+        double logMin = Math.log(min);
+        double logSpan = Math.log(max) - logMin;
         for (int i = 0; i < points; i++) {
-            int index = (int) Math.round((double) i * (n - 1) / Math.max(1, points - 1));
-            x[i] = sorted[index];
-            y[i] = (index + 1.0) / n;
+            double at = i == points - 1 ? max : i == 0 ? min : Math.exp(logMin + logSpan * i / (points - 1));
+            x[i + 1] = at;
+            y[i + 1] = (double) atOrBelow(sorted, at) / n;
         }
         return new double[][] {x, y};
+    }
+
+    /** How many of {@code sorted} are at or below {@code value}. */
+    private static int atOrBelow(double[] sorted, double value) {
+        int low = 0;
+        int high = sorted.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (sorted[mid] <= value) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     /** The allocation step function at evenly spaced times, in the chosen unit. */
