@@ -148,6 +148,51 @@ class ClientMistakesTest {
     }
 
     @Test
+    void aChunkedBodyOverTheSizeLimitIsAProblemAndOneUnderItIsRead() throws Exception {
+        // no Content-Length: the body is counted as it arrives
+        byte[] big = ("{\"jobId\": \"" + "a".repeat(10 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+        String answer = rawChunked("POST /api/v1/placements HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Authorization: " + Tokens.bearer(Roles.OPERATOR) + "\r\nTransfer-Encoding: chunked\r\n\r\n", big);
+        assertThat(answer).startsWith("HTTP/1.1 413 ").containsIgnoringCase("content-type: application/problem+json")
+                .containsIgnoringCase("connection: close")
+                .contains("\"type\":\"https://tessera.dev/problems/http-413\"").contains("\"status\":413")
+                .contains("\"detail\":\"The body is over 10485760 bytes; this service takes at most 10485760 bytes (10 MiB).\"");
+        // under the limit, a chunked body reaches the API like any other (and is refused for what it is)
+        String small = rawChunked("POST /api/v1/placements HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Authorization: " + Tokens.bearer(Roles.OPERATOR) + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+                "{\"jobId\": \"w\"".getBytes(StandardCharsets.UTF_8));
+        assertThat(small).startsWith("HTTP/1.1 400 ").contains("/malformed-json");
+        nothingBooked();
+    }
+
+    /** One request with a chunked body on a plain socket, read until the server closes; the whole answer. */
+    static String rawChunked(String head, byte[] body) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            try {
+                out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body);
+                out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (java.net.SocketException closed) {
+                // the server answered and closed before taking the whole body; its answer is read below
+            }
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = s.getInputStream().read(buffer)) >= 0; ) {
+                    got.write(buffer, 0, n);
+                }
+            } catch (java.net.SocketException reset) {
+                // closed with the rest of the body unread: what came before the reset counts
+            }
+            return got.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void aRequestTheRouterRefusesIsAProblem() throws Exception {
         String answer = raw("GET /api/v1/pools HTTP/1.1\r\nConnection: close\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("content-type: application/problem+json")
