@@ -92,11 +92,13 @@ public class StockLedger {
     }
 
     /** Units on hand (in service or in a warehouse) of one chip model over all sites; the sum may exceed an {@code int}. */
+    /** The states whose units count as on hand, as SQL: in service or in a warehouse (not failed, not retired). */
+    public static final String ON_HAND_STATES = "('IN_SERVICE', 'WAREHOUSE')";
+
     public long onHand(String chip) {
         Number n = (Number) em.createNativeQuery("""
                 select coalesce(sum(quantity), 0) from stock_balance
-                where chip_id = ?1 and state in ('IN_SERVICE', 'WAREHOUSE')
-                """).setParameter(1, chip).getSingleResult();
+                where chip_id = ?1 and state in """ + ON_HAND_STATES).setParameter(1, chip).getSingleResult();
         return n.longValue();
     }
 
