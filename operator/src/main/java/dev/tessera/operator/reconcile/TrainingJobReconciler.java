@@ -316,8 +316,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         }
         boolean newlyPlaced = status.getPlacement() == null;
         PlacementStatus placement = PlacementMapping.toStatus(answer, job.getSpec(), now);
-        if (!newlyPlaced && status.getPlacement().getEstimate() != null && placement.getEstimate() != null
-                && samePlacement(status.getPlacement(), placement)) {
+        boolean unchanged = !newlyPlaced && samePlacement(status.getPlacement(), placement);
+        if (unchanged && status.getPlacement().getEstimate() != null && placement.getEstimate() != null) {
             // Keep the completion estimate made when the job was placed rather than sliding it every reconcile.
             placement.getEstimate().setCompletionTime(status.getPlacement().getEstimate().getCompletionTime());
         }
@@ -327,7 +327,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                 PlacementMapping.describe(placement), generation, now) && newlyPlaced) {
             events.normal(job, Reasons.PLACED, PlacementMapping.describe(placement));
         }
-        if (answer.preempted() != null && !answer.preempted().isEmpty()) {
+        // The scheduler answers the same request with the same placement, preemptions included: they were acted
+        // on when the placement was new. Acting again would stop the workers of a victim placed again since.
+        if (!unchanged && answer.preempted() != null && !answer.preempted().isEmpty()) {
             preempt(client, context, job, answer.preempted());
         }
 

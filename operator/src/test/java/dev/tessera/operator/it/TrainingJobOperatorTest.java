@@ -736,6 +736,21 @@ class TrainingJobOperatorTest {
         eventually("low preempted", () -> conditionIs("low", Conditions.PLACED, "False", "Preempted"));
         eventually("low's workers gone", () -> workers("low").isEmpty());
         assertThat(get("low").getStatus().getPhase()).isEqualTo(Phase.Pending);
+
+        // room again: the victim is placed again and runs
+        scheduler().evicted.remove(lowUid);
+        eventually("low placed again", () -> workers("low").size() == 1);
+        String lowWorker = workers("low").get(0).getMetadata().getUid();
+        // The preemptor's worker crashes and is gone; its next pass asks for its placement again, and the
+        // answer, as the same request answers the same, still names the job it once preempted. That job runs
+        // on chips it got since, and keeps its workers.
+        Pod highWorker = workers("high").get(0);
+        client.pods().inNamespace(NS).withName(highWorker.getMetadata().getName()).delete();
+        eventually("high's worker back", () -> workers("high").size() == 1
+                && !workers("high").get(0).getMetadata().getUid().equals(highWorker.getMetadata().getUid()));
+        assertThat(scheduler().placements.get(get("high").getMetadata().getUid()).path("preempted").toString()).contains(lowUid);
+        assertThat(workers("low")).extracting(w -> w.getMetadata().getUid()).containsExactly(lowWorker);
+        assertThat(conditionIs("low", Conditions.PLACED, "True", Conditions.Reasons.PLACED)).isTrue();
     }
 
     static String env(Pod p, String name) {

@@ -37,7 +37,10 @@ public final class Ledger {
     private volatile ClusterSnapshot snapshot = ClusterSnapshot.empty();
     private volatile boolean synced;
     private volatile Instant syncedAt;
-    /** What each placement preempted, so the same request again answers the same. */
+    /**
+     * What each placement preempted (placements that preempted nothing are not here), so the same request again
+     * answers the same; a victim placed again since is no longer named, as it no longer waits for chips.
+     */
     private final Map<String, List<String>> preempted = new ConcurrentHashMap<>();
 
     public Ledger(PlacementEngine engine) {
@@ -77,11 +80,27 @@ public final class Ledger {
             }
             snapshot = snapshot.withPlacement(p, placed.preempted());
             placed.preempted().forEach(preempted::remove);
-            preempted.put(p.jobId(), placed.preempted());
+            String placedAgain = p.jobId();
+            preempted.replaceAll((by, victims) -> victims.contains(placedAgain)
+                    ? victims.stream().filter(v -> !v.equals(placedAgain)).toList() : victims);
+            preempted.values().removeIf(List::isEmpty);
+            if (!placed.preempted().isEmpty()) {
+                preempted.put(p.jobId(), placed.preempted());
+            }
             return new Decision.Placed(p, placed.preempted());
         }
         if (d instanceof Decision.Placed placed) {
-            return new Decision.Placed(placed.placement(), preempted(request.jobId()));
+            Placement booked = placed.placement();
+            if (booked.request().priority() != request.priority()) {
+                // A job's priority changed while it holds chips: it stays where it is, and from now on it is
+                // preempted, and preempts, by the priority its spec says.
+                PlacementRequest r = booked.request();
+                booked = new Placement(new PlacementRequest(r.jobId(), r.queue(), request.priority(), r.shards(), r.minShards(),
+                        r.chipsPerShard(), r.tensorParallel(), r.allowedChips(), r.preferredChips(), r.mixing(), r.workload()),
+                        booked.shards(), booked.estimate(), booked.explanation());
+                snapshot = snapshot.withPlacement(booked);
+            }
+            return new Decision.Placed(booked, preempted(request.jobId()));
         }
         return d;
     }

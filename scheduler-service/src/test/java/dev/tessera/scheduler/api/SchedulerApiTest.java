@@ -424,6 +424,32 @@ class SchedulerApiTest {
         post(job("high", 2, 2, "").replace("\"priority\": 10", "\"priority\": 50")).then().statusCode(201)
                 .body("preempted", equalTo(List.of("low")));
         given().get("/api/v1/placements/low").then().statusCode(404);
+        // the same request again answers the same, preemption included (an operator whose answer was lost learns of it)
+        post(job("high", 2, 2, "").replace("\"priority\": 10", "\"priority\": 50")).then().statusCode(201)
+                .body("preempted", equalTo(List.of("low")));
+        // once the victim is placed again it no longer waits for chips, and is named no more: an operator acting on
+        // the answer again would stop the workers it runs now
+        post(job("low", 10, 1, "").replace("\"priority\": 10", "\"priority\": 1")).then().statusCode(201);
+        post(job("high", 2, 2, "").replace("\"priority\": 10", "\"priority\": 50")).then().statusCode(201)
+                .body("preempted", org.hamcrest.Matchers.empty());
+        given().get("/api/v1/placements/high").then().statusCode(200).body("preempted", org.hamcrest.Matchers.empty());
+        assertNoChipGivenTwice();
+    }
+
+    @Test
+    void aPlacedJobWhosePriorityWentUpIsNoLongerPreemptedByWhatIsNowLower() {
+        post(job("low", 10, 10, "").replace("\"priority\": 10", "\"priority\": 1")).then().statusCode(201);
+        String shards = given().get("/api/v1/placements/low").then().statusCode(200).extract().jsonPath().getString("shards");
+        // its spec now says 100: asked again, it keeps its chips and is booked at 100
+        post(job("low", 10, 10, "").replace("\"priority\": 10", "\"priority\": 100")).then().statusCode(201);
+        assertThat(given().get("/api/v1/placements/low").then().extract().jsonPath().getString("shards")).isEqualTo(shards);
+        post(job("mid", 2, 2, "").replace("\"priority\": 10", "\"priority\": 50")).then().statusCode(202)
+                .body("state", equalTo("Pending"));
+        given().get("/api/v1/placements/low").then().statusCode(200);
+        // and down again: what is higher now may take its chips
+        post(job("low", 10, 10, "").replace("\"priority\": 10", "\"priority\": 1")).then().statusCode(201);
+        post(job("mid", 2, 2, "").replace("\"priority\": 10", "\"priority\": 50")).then().statusCode(201)
+                .body("preempted", equalTo(List.of("low")));
         assertNoChipGivenTwice();
     }
 
