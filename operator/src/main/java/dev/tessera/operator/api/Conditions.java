@@ -48,6 +48,8 @@ public final class Conditions {
         public static final String ALL_SHARDS_PLACED = "AllShardsPlaced";
         public static final String NOT_PLACED = "NotPlaced";
         public static final String FINISHED = "Finished";
+        public static final String TEMPLATE_CHANGED = "TemplateChanged";
+        public static final String NAME_CONFLICT = "NameConflict";
 
         private Reasons() {
         }

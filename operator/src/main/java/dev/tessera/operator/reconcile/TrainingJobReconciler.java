@@ -346,12 +346,21 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         }
 
         // 5. Workers and the rendezvous Service.
-        ensureService(client, job, context);
+        List<String> inTheWay = new ArrayList<>();
+        String serviceConflict = ensureService(client, job, context);
+        if (serviceConflict != null) {
+            inTheWay.add(serviceConflict);
+        }
         Map<String, String> resources = new HashMap<>();
         placement.getShards().forEach(s -> resources.put(s.getChip(), catalog.resourceName(s.getChip()).orElse("nvidia.com/gpu")));
         Map<String, Pod> desired = WorkerPods.desired(job, placement, resources);
 
         // 6. Follow the workers: failures counted once, stale workers removed, missing ones created.
+        long oldTemplate = staleTemplate(pods.values(), WorkerPods.templateHash(job));
+        if (oldTemplate > 0) {
+            events.normal(job, Reasons.TEMPLATE_CHANGED, "spec.template changed: replacing " + oldTemplate + " of " + pods.size()
+                    + " workers, the whole gang on the new template");
+        }
         List<Pod> failed = new ArrayList<>();
         for (Pod pod : pods.values()) {
             Pod want = desired.get(pod.getMetadata().getName());
@@ -440,7 +449,10 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         for (Pod want : desired.values()) {
             Pod have = pods.get(want.getMetadata().getName());
             if (have == null) {
-                create(client, want);
+                String conflict = create(client, job, want);
+                if (conflict != null) {
+                    inTheWay.add(conflict);
+                }
             } else if (failedNames.contains(want.getMetadata().getName()) || !sameSlot(have, want)) {
                 // Recreated once the old Pod is gone; its deletion event triggers the next reconcile.
                 reschedule = Duration.ofSeconds(2);
@@ -479,7 +491,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         }
         String shardsRunning = running + " of " + placed + " placed shards running"
                 + (succeeded > 0 ? ", " + succeeded + " finished" : "");
-        if (running + succeeded == placed) {
+        if (running + succeeded == placed && inTheWay.isEmpty()) {
             // shards that finished first leave the job running until the last one does
             status.setPhase(Phase.Running);
             if (status.getStartTime() == null) {
@@ -487,6 +499,15 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
             }
             Conditions.set(status.getConditions(), Conditions.RUNNING, true, Reasons.ALL_SHARDS_RUNNING, shardsRunning,
                     generation, now);
+        } else if (!inTheWay.isEmpty()) {
+            status.setPhase(Phase.Placed);
+            String conflicts = String.join("; ", inTheWay);
+            if (Conditions.set(status.getConditions(), Conditions.RUNNING, false, Reasons.NAME_CONFLICT,
+                    conflicts + " (" + shardsRunning + ")", generation, now)) {
+                events.warning(job, Reasons.NAME_CONFLICT, conflicts);
+            }
+            // Not watched (it is no object of this job's), so its removal triggers nothing: look again in a while.
+            reschedule = reschedule == null ? Duration.ofSeconds(15) : reschedule;
         } else {
             status.setPhase(Phase.Placed);
             Conditions.set(status.getConditions(), Conditions.RUNNING, false,
@@ -649,11 +670,24 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         return json.asJson(a.getShards()).equals(json.asJson(b.getShards()));
     }
 
-    /** Same pool, shard and planned node: the Pod still serves the placement. */
+    /**
+     * Same pool, shard and planned node, made from the same template: the Pod still serves the placement. A
+     * worker without a template digest (made by an operator before digests) is taken to match, so an upgrade
+     * of the operator restarts no job.
+     */
     static boolean sameSlot(Pod have, Pod want) {
+        String template = annotation(have, WorkerPods.ANNOTATION_TEMPLATE);
         return Objects.equals(label(have, WorkerPods.LABEL_POOL), label(want, WorkerPods.LABEL_POOL))
                 && Objects.equals(label(have, WorkerPods.LABEL_SHARD), label(want, WorkerPods.LABEL_SHARD))
-                && Objects.equals(annotation(have, WorkerPods.ANNOTATION_NODE), annotation(want, WorkerPods.ANNOTATION_NODE));
+                && Objects.equals(annotation(have, WorkerPods.ANNOTATION_NODE), annotation(want, WorkerPods.ANNOTATION_NODE))
+                && (template == null || template.equals(annotation(want, WorkerPods.ANNOTATION_TEMPLATE)));
+    }
+
+    /** Workers made from a template other than the job's: they are replaced, all of them. */
+    private static long staleTemplate(java.util.Collection<Pod> pods, String hash) {
+        return pods.stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> annotation(p, WorkerPods.ANNOTATION_TEMPLATE))
+                .filter(t -> t != null && !t.equals(hash)).count();
     }
 
     private void releasePlacement(TrainingJob job, TrainingJobStatus status) {
@@ -669,29 +703,50 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         status.setPlacementSignature(null);
     }
 
-    private void ensureService(KubernetesClient client, TrainingJob job, Context<TrainingJob> context) {
+    /** Creates the rendezvous Service when missing; what stands in its way when another object has its name, else null. */
+    private String ensureService(KubernetesClient client, TrainingJob job, Context<TrainingJob> context) {
         boolean present = context.getSecondaryResources(Service.class).stream()
                 .anyMatch(s -> job.getMetadata().getUid().equals(label(s, WorkerPods.LABEL_JOB_UID)));
         if (!present) {
+            Service want = WorkerPods.rendezvous(job);
             try {
-                client.services().inNamespace(job.getMetadata().getNamespace()).resource(WorkerPods.rendezvous(job)).create();
+                client.services().inNamespace(job.getMetadata().getNamespace()).resource(want).create();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw e;
                 }
+                return foreign(client.services().inNamespace(job.getMetadata().getNamespace())
+                        .withName(want.getMetadata().getName()).get(), job, "Service");
             }
         }
+        return null;
     }
 
-    private static void create(KubernetesClient client, Pod pod) {
+    /**
+     * Creates a worker. A 409 is a worker an earlier pass created whose event has not reached the cache yet,
+     * or another object that has the worker's name: what stands in the way is returned then, else null.
+     */
+    private static String create(KubernetesClient client, TrainingJob job, Pod pod) {
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).create();
         } catch (KubernetesClientException e) {
-            // 409: created by an earlier pass whose event has not reached the cache yet.
             if (e.getCode() != 409) {
                 throw e;
             }
+            return foreign(client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get(),
+                    job, "Pod");
         }
+        return null;
+    }
+
+    /** Null when {@code found} is gone or this job's own; else a sentence naming it. */
+    private static String foreign(io.fabric8.kubernetes.api.model.HasMetadata found, TrainingJob job, String kind) {
+        if (found == null || job.getMetadata().getUid().equals(label(found, WorkerPods.LABEL_JOB_UID))) {
+            return null;
+        }
+        return kind + " " + found.getMetadata().getNamespace() + "/" + found.getMetadata().getName()
+                + " is not this job's and has the name its " + ("Pod".equals(kind) ? "worker" : "rendezvous Service")
+                + " needs: delete or rename it";
     }
 
     private static void delete(KubernetesClient client, Pod pod) {

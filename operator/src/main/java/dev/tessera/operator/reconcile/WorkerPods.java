@@ -39,9 +39,26 @@ public final class WorkerPods {
     public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY = "tessera-operator";
     public static final String ANNOTATION_NODE = "tessera.dev/planned-node";
+    /**
+     * A digest of the {@code spec.template} a worker was made from: a worker of an earlier template is
+     * replaced, with every other worker of the job, so a gang never runs two versions of its code.
+     */
+    public static final String ANNOTATION_TEMPLATE = "tessera.dev/template-hash";
     public static final int MASTER_PORT = 29500;
 
     private WorkerPods() {
+    }
+
+    /** The first 16 hex digits of the SHA-256 of the job's pod template as JSON (of an empty template when it has none). */
+    public static String templateHash(TrainingJob job) {
+        PodTemplateSpec template = job.getSpec().getTemplate() == null ? new PodTemplateSpec() : job.getSpec().getTemplate();
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Serialization.asJson(template).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     public static String podName(String job, int shard, int worker) {
@@ -86,6 +103,7 @@ public final class WorkerPods {
         labels.put(LABEL_MANAGED_BY, MANAGED_BY);
         Map<String, String> annotations = new HashMap<>(tmeta.getAnnotations() == null ? Map.of() : tmeta.getAnnotations());
         annotations.put(ANNOTATION_NODE, shard.getNodes().get(worker));
+        annotations.put(ANNOTATION_TEMPLATE, templateHash(job));
 
         Map<String, String> selector = new HashMap<>(spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector());
         selector.put(LABEL_POOL, shard.getPool());

@@ -753,6 +753,61 @@ class TrainingJobOperatorTest {
         assertThat(conditionIs("low", Conditions.PLACED, "True", Conditions.Reasons.PLACED)).isTrue();
     }
 
+    @Test
+    void aNewTemplateReplacesEveryWorkerOfTheGangAndNothingElseDoes() {
+        create(job("roll", 2, 8, List.of("h800")));
+        eventually("two workers", () -> workers("roll").size() == 2);
+        List<String> shards = get("roll").getStatus().getPlacement().getShards().stream()
+                .map(sh -> sh.getIndex() + "@" + sh.getPool() + sh.getNodes()).toList();
+        List<String> first = workers("roll").stream().map(w -> w.getMetadata().getUid()).toList();
+        // an edit that is not the template leaves the workers alone
+        editSpec("roll", spec -> spec.setPriority(spec.getPriority() + 1));
+        eventually("the edit observed", () -> get("roll").getStatus().getObservedGeneration() == 2L);
+        assertThat(workers("roll")).extracting(w -> w.getMetadata().getUid()).containsExactlyInAnyOrderElementsOf(first);
+        // a new image: every worker is made again from it, on the chips the job holds
+        editSpec("roll", spec -> spec.getTemplate().getSpec().getContainers().get(0).setImage("registry.example/llm:2.0"));
+        eventually("every worker on the new image", () -> {
+            List<Pod> now = workers("roll");
+            return now.size() == 2 && now.stream().allMatch(w -> w.getMetadata().getDeletionTimestamp() == null
+                    && "registry.example/llm:2.0".equals(w.getSpec().getContainers().get(0).getImage())
+                    && !first.contains(w.getMetadata().getUid()));
+        });
+        assertThat(get("roll").getStatus().getPlacement().getShards().stream()
+                .map(sh -> sh.getIndex() + "@" + sh.getPool() + sh.getNodes()).toList()).isEqualTo(shards);
+        eventually("a TemplateChanged event", () -> client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(e -> "TemplateChanged".equals(e.getReason()) && "roll".equals(e.getInvolvedObject().getName())
+                        && e.getMessage().contains("replacing 2 of 2 workers")));
+        assertThat(get("roll").getStatus().getRestarts()).isZero();
+    }
+
+    @Test
+    void anObjectThatHasTheNameOfAWorkerOrOfTheServiceIsReportedAndTheJobStartsOnceItIsGone() {
+        // someone else's Pod with the name the job's worker needs, and a Service with the job's name
+        client.pods().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName("clash-s0-w0").addToLabels("app", "mine").endMetadata().withNewSpec().addNewContainer().withName("c")
+                .withImage("busybox").endContainer().endSpec().build()).create();
+        client.services().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+                .withName("clash").endMetadata().withNewSpec().addToSelector("app", "mine").addNewPort().withPort(80).endPort()
+                .endSpec().build()).create();
+        create(job("clash", 1, 8, List.of("h800")));
+        eventually("the conflict reported", () -> conditionIs("clash", Conditions.RUNNING, "False", "NameConflict"));
+        assertThat(condition("clash", Conditions.RUNNING).getMessage())
+                .contains("Pod " + NS + "/clash-s0-w0 is not this job's and has the name its worker needs: delete or rename it")
+                .contains("Service " + NS + "/clash is not this job's");
+        eventually("a NameConflict warning", () -> client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(e -> "NameConflict".equals(e.getReason()) && "clash".equals(e.getInvolvedObject().getName())));
+        assertThat(get("clash").getStatus().getPhase()).isEqualTo(Phase.Placed);
+        // the user clears the way: the job's own worker and Service follow, with no event of theirs to wake the operator
+        client.pods().inNamespace(NS).withName("clash-s0-w0").delete();
+        client.services().inNamespace(NS).withName("clash").delete();
+        eventually("the job's worker", () -> workers("clash").size() == 1);
+        eventually("its own Service", () -> {
+            io.fabric8.kubernetes.api.model.Service svc = client.services().inNamespace(NS).withName("clash").get();
+            return svc != null && get("clash").getMetadata().getUid().equals(svc.getMetadata().getLabels().get("tessera.dev/job-uid"));
+        });
+        eventually("no conflict any more", () -> !conditionIs("clash", Conditions.RUNNING, "False", "NameConflict"));
+    }
+
     static String env(Pod p, String name) {
         return p.getSpec().getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals(name))
                 .map(EnvVar::getValue).findFirst().orElse(null);
