@@ -174,7 +174,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     private void bind(Pod pod, List<Node> nodes, Map<String, Map<String, Long>> used, Instant now) {
         Map<String, String> selector = pod.getSpec().getNodeSelector() == null ? Map.of() : pod.getSpec().getNodeSelector();
         Map<String, Long> wanted = requests(pod);
-        // the operator annotates the node the scheduler planned; a real scheduler would honour it through affinity
+        // the operator annotates the node the scheduler planned (and pins its workers there by affinity): tried first
         String planned = pod.getMetadata().getAnnotations() == null ? null : pod.getMetadata().getAnnotations().get(PLANNED_NODE);
         List<Node> candidates = new ArrayList<>(nodes);
         if (planned != null) {
@@ -182,7 +182,8 @@ public final class SimulatedKubelet implements AutoCloseable {
         }
         for (Node node : candidates) {
             Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
-            if (!selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+            if (!selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))
+                    || !namedByAffinity(pod, node.getMetadata().getName())) {
                 continue;
             }
             String name = node.getMetadata().getName();
@@ -201,7 +202,27 @@ public final class SimulatedKubelet implements AutoCloseable {
             }
         }
         setPending(pod, "Unschedulable", "0/" + nodes.size() + " nodes are available: no node matches the selector "
-                + selector + " with " + wanted + " free");
+                + selector + (planned == null ? "" : " and node affinity (" + planned + ")") + " with " + wanted + " free");
+    }
+
+    /**
+     * Whether the Pod's required node affinity lets it onto the node, as far as it names nodes: a term's
+     * {@code matchFields} on {@code metadata.name} (how the operator pins its workers, as the DaemonSet
+     * controller does); terms are alternatives, and label expressions are not simulated.
+     */
+    static boolean namedByAffinity(Pod pod, String node) {
+        var affinity = pod.getSpec().getAffinity();
+        var required = affinity == null || affinity.getNodeAffinity() == null ? null
+                : affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution();
+        if (required == null || required.getNodeSelectorTerms() == null || required.getNodeSelectorTerms().isEmpty()) {
+            return true;
+        }
+        return required.getNodeSelectorTerms().stream().anyMatch(term -> term.getMatchFields() == null
+                || term.getMatchFields().stream().filter(f -> "metadata.name".equals(f.getKey())).allMatch(f -> switch (f.getOperator()) {
+                    case "In" -> f.getValues() != null && f.getValues().contains(node);
+                    case "NotIn" -> f.getValues() == null || !f.getValues().contains(node);
+                    default -> true;
+                }));
     }
 
     private void setPending(Pod pod, String reason, String message) {

@@ -82,6 +82,29 @@ class SimulatedKubeletTest {
     }
 
     @Test
+    void aPodPinnedToANodeByAffinityWaitsForThatNodeAlone() {
+        SimulatedKubelet kubelet = new SimulatedKubelet(client, new KubeletSettings(1, Map.of(), 1));
+        // the other node is full; the pinned Pod does not go there
+        worker("full-s0-w0", "h800-a", SampleFleet.NVIDIA_GPU, 8);
+        kubelet.tick(T0);
+        String taken = get("full-s0-w0").getSpec().getNodeName();
+        String other = taken.equals("h800-a-001") ? "h800-a-002" : "h800-a-001";
+        client.pods().inNamespace("default").resource(new PodBuilder(worker("pin-s0-w0", "h800-a", SampleFleet.NVIDIA_GPU, 8))
+                .editSpec().withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm().addNewMatchField().withKey("metadata.name").withOperator("In").withValues(taken)
+                .endMatchField().endNodeSelectorTerm().endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity()
+                .endAffinity().endSpec().build()).update();
+        kubelet.tick(T0.plusSeconds(1));
+        Pod pinned = get("pin-s0-w0");
+        assertThat(pinned.getSpec().getNodeName()).as("%s has room, but is not the node it is pinned to", other).isNull();
+        assertThat(pinned.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getReason()).isEqualTo("Unschedulable"));
+        // its node frees up: there it goes
+        client.pods().inNamespace("default").withName("full-s0-w0").delete();
+        kubelet.tick(T0.plusSeconds(2));
+        assertThat(get("pin-s0-w0").getSpec().getNodeName()).isEqualTo(taken);
+    }
+
+    @Test
     void succeedsAfterTheScaledRunTime() {
         SimulatedKubelet kubelet = new SimulatedKubelet(client, new KubeletSettings(3600, Map.of(), 1));
         worker("b-s0-w0", "h800-a", SampleFleet.NVIDIA_GPU, 8);

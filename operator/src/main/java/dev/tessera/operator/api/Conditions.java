@@ -50,6 +50,7 @@ public final class Conditions {
         public static final String FINISHED = "Finished";
         public static final String TEMPLATE_CHANGED = "TemplateChanged";
         public static final String NAME_CONFLICT = "NameConflict";
+        public static final String NODE_UNAVAILABLE = "NodeUnavailable";
 
         private Reasons() {
         }

@@ -88,6 +88,25 @@ public class NodePoolWatcher {
         push(true);
     }
 
+    /**
+     * Whether a node is there and takes new Pods (not cordoned, Ready), as the pools the scheduler is told
+     * count it. True when nodes are not watched: then nothing here knows better than the scheduler.
+     */
+    public boolean schedulable(String nodeName) {
+        if (informer == null || nodeName == null) {
+            return true;
+        }
+        Node node = informer.getStore().getByKey(nodeName);
+        return node != null && PoolSnapshot.schedulable(node);
+    }
+
+    /** Tells the scheduler the current pools now, if they changed since they were last sent. */
+    public void pushNow() {
+        if (informer != null) {
+            push(false);
+        }
+    }
+
     /** The current pools as the scheduler should see them. */
     public List<PoolDto> currentPools() {
         List<Node> nodes = informer != null ? informer.getStore().list() : client.nodes().list().getItems();

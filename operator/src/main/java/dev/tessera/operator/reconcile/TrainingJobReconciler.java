@@ -26,6 +26,7 @@ import dev.tessera.operator.api.PlacementStatus;
 import dev.tessera.operator.api.ShardPlacement;
 import dev.tessera.operator.api.TrainingJob;
 import dev.tessera.operator.api.TrainingJobStatus;
+import dev.tessera.operator.pools.NodePoolWatcher;
 import dev.tessera.operator.scheduler.Catalog;
 import dev.tessera.operator.scheduler.LedgerUnsyncedException;
 import dev.tessera.operator.scheduler.PlacementRejectedException;
@@ -86,12 +87,13 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     /** The resourceVersion of each job's last write by this reconciler: its status, or its finalizer. */
     private final Map<String, String> lastWritten = new ConcurrentHashMap<>();
     private final PlacementFirst placementFirst;
+    private final NodePoolWatcher nodePools;
     /** The client's own mapping (with its Jackson modules), for the status copies and comparisons of each pass. */
     private final KubernetesSerialization json;
 
     @Inject
     public TrainingJobReconciler(KubernetesClient kubernetes, SchedulerClient scheduler, LedgerSync ledgerSync, JobEvents events,
-            JobMetrics jobMetrics, MeterRegistry metrics,
+            JobMetrics jobMetrics, MeterRegistry metrics, NodePoolWatcher nodePools,
             @ConfigProperty(name = "tessera.operator.pending-retry", defaultValue = "10s") Duration pendingRetry,
             @ConfigProperty(name = "tessera.operator.worker-start-deferral", defaultValue = "10s") Duration workerStartDeferral) {
         this.kubernetes = kubernetes;
@@ -102,6 +104,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         this.jobMetrics = jobMetrics;
         this.metrics = metrics;
         this.pendingRetry = pendingRetry;
+        this.nodePools = nodePools;
         this.clock = Clock.systemUTC();
         this.placementFirst = new PlacementFirst(workerStartDeferral, clock);
     }
@@ -407,28 +410,49 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                 avoid.add(pool);
             }
         });
+        // A worker that is to start (missing, or not yet bound to its node) on a node that is gone or takes no
+        // new Pods (cordoned, not Ready) would wait for it for ever, pinned there: its shard moves.
+        Map<Integer, String> lostNode = new HashMap<>();
+        for (Pod want : desired.values()) {
+            Pod have = pods.get(want.getMetadata().getName());
+            String node = annotation(want, WorkerPods.ANNOTATION_NODE);
+            if ((have == null || have.getSpec() == null || have.getSpec().getNodeName() == null)
+                    && !nodePools.schedulable(node)) {
+                lostNode.putIfAbsent(Integer.parseInt(label(want, WorkerPods.LABEL_SHARD)), node);
+            }
+        }
+        if (!lostNode.isEmpty()) {
+            nodePools.pushNow(); // the scheduler places the shard on the nodes there are now
+        }
         boolean moved = false;
         for (ShardPlacement shard : List.copyOf(placement.getShards())) {
-            if (!avoid.contains(shard.getPool())) {
+            String node = lostNode.get(shard.getIndex());
+            if (!avoid.contains(shard.getPool()) && node == null) {
                 continue;
             }
+            String reason = node == null ? Reasons.POOL_UNHEALTHY : Reasons.NODE_UNAVAILABLE;
+            String from = shard.getPool();
+            String why = node == null ? "off pool " + from + " after " + status.getPoolFailures().get(from) + " failures"
+                    : "off node " + node + " (gone, or taking no new Pods)";
             try {
                 PlacementAnswer replaced = scheduler.replace(job.getMetadata().getUid(),
                         new ReplacementRequest(shard.getIndex(), List.copyOf(avoid)));
-                String from = shard.getPool();
                 placement = PlacementMapping.toStatus(replaced, job.getSpec(), now);
                 status.setPlacement(placement);
                 ShardPlacement to = placement.getShards().stream().filter(s -> s.getIndex() == shard.getIndex())
                         .findFirst().orElse(null);
-                String msg = "shard " + shard.getIndex() + " moved off pool " + from + " after "
-                        + status.getPoolFailures().get(from) + " failures" + (to == null ? "" : " to " + to.getPool());
-                Conditions.set(status.getConditions(), Conditions.DEGRADED, true, Reasons.POOL_UNHEALTHY, msg, generation, now);
-                events.warning(job, Reasons.POOL_UNHEALTHY, msg);
+                String msg = "shard " + shard.getIndex() + " moved " + why + (to == null ? "" : node == null ? " to " + to.getPool()
+                        : " to pool " + to.getPool() + ", " + (to.getNodes().size() == 1 ? "node " : "nodes ")
+                                + String.join(", ", to.getNodes()));
+                Conditions.set(status.getConditions(), Conditions.DEGRADED, true, reason, msg, generation, now);
+                events.warning(job, reason, msg);
                 moved = true;
             } catch (PlacementRejectedException e) {
-                Conditions.set(status.getConditions(), Conditions.DEGRADED, true, Reasons.POOL_UNHEALTHY,
-                        "shard " + shard.getIndex() + " stays on failing pool " + shard.getPool() + ": " + e.getMessage(),
-                        generation, now);
+                Conditions.set(status.getConditions(), Conditions.DEGRADED, true, reason,
+                        "shard " + shard.getIndex() + " cannot move " + why + ": " + e.getMessage(), generation, now);
+                if (node != null) {
+                    reschedule = Duration.ofSeconds(30); // room may come; node changes of other pools wake no job
+                }
             }
         }
         if (moved) {
@@ -519,8 +543,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                 Conditions.set(status.getConditions(), Conditions.DEGRADED, true, Reasons.FEWER_SHARDS,
                         placed + " of " + job.getSpec().getShards() + " shards placed", generation, now);
             } else if (!Conditions.find(status.getConditions(), Conditions.DEGRADED)
-                    .map(c -> Reasons.POOL_UNHEALTHY.equals(c.getReason()) && "True".equals(c.getStatus())
-                            && runningShards < placed)
+                    .map(c -> (Reasons.POOL_UNHEALTHY.equals(c.getReason()) || Reasons.NODE_UNAVAILABLE.equals(c.getReason()))
+                            && "True".equals(c.getStatus()) && runningShards < placed)
                     .orElse(false)) {
                 Conditions.set(status.getConditions(), Conditions.DEGRADED, false, Reasons.ALL_SHARDS_PLACED,
                         "all " + placed + " shards placed", generation, now);

@@ -9,9 +9,16 @@ import java.util.Map;
 import dev.tessera.operator.api.PlacementStatus;
 import dev.tessera.operator.api.ShardPlacement;
 import dev.tessera.operator.api.TrainingJob;
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
+import io.fabric8.kubernetes.api.model.NodeSelector;
+import io.fabric8.kubernetes.api.model.NodeSelectorBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -61,6 +68,31 @@ public final class WorkerPods {
         }
     }
 
+    /**
+     * Requires the node the scheduler booked for the worker (by name, as the DaemonSet controller pins its
+     * Pods), added to every term of the template's own required node affinity. Without it the Kubernetes
+     * scheduler may start the worker on another node of the pool, on chips the ledger books for another job.
+     */
+    static void pinTo(PodSpec spec, String node) {
+        NodeSelectorRequirement onNode = new NodeSelectorRequirementBuilder().withKey("metadata.name").withOperator("In")
+                .withValues(node).build();
+        Affinity affinity = spec.getAffinity() == null ? new Affinity() : spec.getAffinity();
+        NodeAffinity nodeAffinity = affinity.getNodeAffinity() == null ? new NodeAffinity() : affinity.getNodeAffinity();
+        NodeSelector required = nodeAffinity.getRequiredDuringSchedulingIgnoredDuringExecution();
+        if (required == null || required.getNodeSelectorTerms() == null || required.getNodeSelectorTerms().isEmpty()) {
+            required = new NodeSelectorBuilder().addNewNodeSelectorTerm().withMatchFields(onNode).endNodeSelectorTerm().build();
+        } else {
+            for (NodeSelectorTerm term : required.getNodeSelectorTerms()) {
+                List<NodeSelectorRequirement> fields = new ArrayList<>(term.getMatchFields() == null ? List.of() : term.getMatchFields());
+                fields.add(onNode);
+                term.setMatchFields(fields);
+            }
+        }
+        nodeAffinity.setRequiredDuringSchedulingIgnoredDuringExecution(required);
+        affinity.setNodeAffinity(nodeAffinity);
+        spec.setAffinity(affinity);
+    }
+
     public static String podName(String job, int shard, int worker) {
         return job + "-s" + shard + "-w" + worker;
     }
@@ -108,6 +140,7 @@ public final class WorkerPods {
         Map<String, String> selector = new HashMap<>(spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector());
         selector.put(LABEL_POOL, shard.getPool());
         spec.setNodeSelector(selector);
+        pinTo(spec, shard.getNodes().get(worker));
         // Restarts are counted and decided by the operator, not by the kubelet.
         spec.setRestartPolicy("Never");
         spec.setHostname(podName(jobName, shard.getIndex(), worker));

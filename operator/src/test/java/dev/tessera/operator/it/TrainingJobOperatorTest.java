@@ -808,6 +808,35 @@ class TrainingJobOperatorTest {
         eventually("no conflict any more", () -> !conditionIs("clash", Conditions.RUNNING, "False", "NameConflict"));
     }
 
+    @Test
+    void aShardWhoseNodeIsGoneMovesAndItsWorkerStartsWhereTheLedgerSays() {
+        create(job("lost", 1, 8, List.of("h800")));
+        eventually("a worker", () -> workers("lost").size() == 1);
+        Pod worker = workers("lost").get(0);
+        String node = worker.getMetadata().getAnnotations().get("tessera.dev/planned-node");
+        // the node goes, and with it (as the Pod garbage collector does) its Pod
+        client.nodes().withName(node).delete();
+        client.pods().inNamespace(NS).withName(worker.getMetadata().getName()).delete();
+        eventually("the worker again, elsewhere", () -> {
+            List<Pod> now = workers("lost");
+            return now.size() == 1 && now.get(0).getMetadata().getDeletionTimestamp() == null
+                    && !node.equals(now.get(0).getMetadata().getAnnotations().get("tessera.dev/planned-node"));
+        });
+        Pod moved = workers("lost").get(0);
+        String to = moved.getMetadata().getAnnotations().get("tessera.dev/planned-node");
+        assertThat(moved.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchFields().get(0).getValues()).containsExactly(to);
+        assertThat(get("lost").getStatus().getPlacement().getShards().get(0).getNodes()).containsExactly(to);
+        assertThat(scheduler().placements.get(get("lost").getMetadata().getUid()).get("shards").get(0).get("nodes").get(0)
+                .get("name").asText()).isEqualTo(to);
+        assertThat(conditionIs("lost", Conditions.DEGRADED, "True", "NodeUnavailable")).isTrue();
+        assertThat(condition("lost", Conditions.DEGRADED).getMessage())
+                .isEqualTo("shard 0 moved off node " + node + " (gone, or taking no new Pods) to pool h800-a, node " + to);
+        assertThat(get("lost").getStatus().getRestarts()).isZero();
+        eventually("a NodeUnavailable warning", () -> client.v1().events().inNamespace(NS).list().getItems().stream()
+                .anyMatch(e -> "NodeUnavailable".equals(e.getReason()) && "lost".equals(e.getInvolvedObject().getName())));
+    }
+
     static String env(Pod p, String name) {
         return p.getSpec().getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals(name))
                 .map(EnvVar::getValue).findFirst().orElse(null);

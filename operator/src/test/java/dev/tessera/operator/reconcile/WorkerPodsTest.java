@@ -100,6 +100,36 @@ class WorkerPodsTest {
     }
 
     @Test
+    void eachWorkerIsPinnedToTheNodeBookedForItWithinTheTemplatesOwnNodeAffinity() {
+        Pod w = WorkerPods.desired(job(), placement(), Map.of()).get("ernie-s0-w1");
+        var terms = w.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+        assertThat(terms).singleElement().satisfies(t -> assertThat(t.getMatchFields()).singleElement().satisfies(f -> {
+            assertThat(f.getKey()).isEqualTo("metadata.name");
+            assertThat(f.getOperator()).isEqualTo("In");
+            assertThat(f.getValues()).containsExactly("n2");
+        }));
+        assertThat(w.getMetadata().getAnnotations()).containsEntry("tessera.dev/planned-node", "n2");
+        // a template that requires zones of its own (terms are alternatives): the booked node is required in each
+        TrainingJob tj = job();
+        tj.getSpec().getTemplate().getSpec().setAffinity(new io.fabric8.kubernetes.api.model.AffinityBuilder().withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm().addNewMatchExpression().withKey("zone").withOperator("In").withValues("bj").endMatchExpression()
+                .endNodeSelectorTerm()
+                .addNewNodeSelectorTerm().addNewMatchExpression().withKey("zone").withOperator("In").withValues("sh").endMatchExpression()
+                .endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build());
+        Pod zoned = WorkerPods.desired(tj, placement(), Map.of()).get("ernie-s1-w0");
+        assertThat(zoned.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms()).hasSize(2).allSatisfy(t -> {
+                    assertThat(t.getMatchExpressions()).hasSize(1);
+                    assertThat(t.getMatchFields()).singleElement().satisfies(f -> assertThat(f.getValues()).containsExactly("a1"));
+                });
+        assertThat(tj.getSpec().getTemplate().getSpec().getAffinity().getNodeAffinity()
+                .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms())
+                .allSatisfy(t -> assertThat(t.getMatchFields()).isNullOrEmpty());
+    }
+
+    @Test
     void theTemplateInTheSpecIsNotChanged() {
         TrainingJob tj = job();
         WorkerPods.desired(tj, placement(), Map.of());
