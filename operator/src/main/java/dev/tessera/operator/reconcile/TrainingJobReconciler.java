@@ -509,6 +509,9 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
             Conditions.set(status.getConditions(), Conditions.COMPLETE, true, Reasons.ALL_WORKERS_SUCCEEDED,
                     "all " + desired.size() + " workers succeeded", generation, now);
             Conditions.set(status.getConditions(), Conditions.RUNNING, false, Reasons.FINISHED, "finished", generation, now);
+            // the placement stays in status as the record of where the job ran; the chips are free
+            Conditions.set(status.getConditions(), Conditions.PLACED, false, Reasons.FINISHED,
+                    "chips released: the job finished on " + PlacementMapping.describe(placement), generation, now);
             events.normal(job, Reasons.ALL_WORKERS_SUCCEEDED, "training finished");
             summarize(job, status, 0);
             return finish(job, before, null);
@@ -607,6 +610,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         Long generation = job.getMetadata().getGeneration();
         Conditions.set(status.getConditions(), Conditions.FAILED, true, reason, message, generation, now);
         Conditions.set(status.getConditions(), Conditions.RUNNING, false, reason, message, generation, now);
+        Conditions.set(status.getConditions(), Conditions.PLACED, false, reason, "chips released: the job failed", generation, now);
         events.warning(job, reason, message);
         summarize(job, status, 0);
         return finish(job, before, null);

@@ -286,6 +286,10 @@ class TrainingJobOperatorTest {
         setPhase("pretrain", "Succeeded");
         eventually("Succeeded", () -> get("pretrain").getStatus().getPhase() == Phase.Succeeded);
         assertThat(conditionIs("pretrain", Conditions.COMPLETE, "True", "AllWorkersSucceeded")).isTrue();
+        // no chips held any more; where it ran stays on record
+        assertThat(conditionIs("pretrain", Conditions.PLACED, "False", "Finished")).isTrue();
+        assertThat(condition("pretrain", Conditions.PLACED).getMessage()).startsWith("chips released: the job finished on ");
+        assertThat(get("pretrain").getStatus().getPlacement().getShards()).isNotEmpty();
         assertThat(scheduler().deleted).contains(tj.getMetadata().getUid());
     }
 
@@ -433,6 +437,7 @@ class TrainingJobOperatorTest {
         setPhase("doomed", "Failed");
         eventually("Failed", () -> get("doomed").getStatus().getPhase() == Phase.Failed);
         assertThat(conditionIs("doomed", Conditions.FAILED, "True", "RestartsExhausted")).isTrue();
+        assertThat(conditionIs("doomed", Conditions.PLACED, "False", "RestartsExhausted")).isTrue();
         assertThat(scheduler().deleted).contains(get("doomed").getMetadata().getUid());
     }
 
