@@ -74,6 +74,20 @@ public class JobEvents {
         sender.awaitTermination(2, TimeUnit.SECONDS);
     }
 
+    /**
+     * {@code <job>.<8 hex>}, the job's name cut so the whole stays a DNS subdomain of at most 253 characters (a
+     * TrainingJob's name may be 253 long; an Event name over 253 is refused, and with it the event).
+     */
+    static String eventName(String job) {
+        String suffix = "." + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = job.length() + suffix.length() > 253 ? job.substring(0, 253 - suffix.length()) : job;
+        // a cut may end on '.' or '-', which may not end a DNS label
+        while (!prefix.isEmpty() && !Character.isLetterOrDigit(prefix.charAt(prefix.length() - 1))) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        return prefix + suffix;
+    }
+
     public void normal(TrainingJob job, String reason, String message) {
         record(job, "Normal", reason, message);
     }
@@ -85,7 +99,7 @@ public class JobEvents {
     private void record(TrainingJob job, String type, String reason, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         var event = new EventBuilder()
-                .withNewMetadata().withName(job.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8))
+                .withNewMetadata().withName(eventName(job.getMetadata().getName()))
                 .withNamespace(job.getMetadata().getNamespace()).endMetadata()
                 .withNewInvolvedObject().withApiVersion(job.getApiVersion()).withKind(job.getKind())
                 .withName(job.getMetadata().getName()).withNamespace(job.getMetadata().getNamespace())

@@ -69,6 +69,8 @@ import io.micrometer.core.instrument.Timer;
 @GradualRetry(maxAttempts = 1_000_000, initialInterval = 1000, intervalMultiplier = 2, maxInterval = 30_000)
 public class TrainingJobReconciler implements Reconciler<TrainingJob> {
     private static final Logger LOG = Logger.getLogger(TrainingJobReconciler.class);
+    /** How an InvalidSpec message for a worker the API server refused begins. */
+    static final String API_REFUSED = "the API server refused worker ";
 
     private final SchedulerClient scheduler;
     private final LedgerSync ledgerSync;
@@ -216,6 +218,13 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         Catalog catalog = scheduler.catalog();
         List<String> problems = new ArrayList<>(SpecValidator.validateName(job.getMetadata().getName(), job.getSpec()));
         problems.addAll(SpecValidator.validate(job.getSpec(), catalog));
+        if (problems.isEmpty()) {
+            // the API refused a worker made from this very spec: it would refuse the next one too
+            Conditions.find(status.getConditions(), Conditions.PLACED)
+                    .filter(c -> Reasons.INVALID_SPEC.equals(c.getReason()) && Objects.equals(c.getObservedGeneration(), generation)
+                            && c.getMessage() != null && c.getMessage().startsWith(API_REFUSED))
+                    .ifPresent(c -> problems.add(c.getMessage()));
+        }
         if (!problems.isEmpty()) {
             // the first pass that finds the spec invalid releases even without a recorded placement: one booked
             // by a pass whose status write was lost is held in the scheduler all the same. Released before the
@@ -473,7 +482,26 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         for (Pod want : desired.values()) {
             Pod have = pods.get(want.getMetadata().getName());
             if (have == null) {
-                String conflict = create(client, job, want);
+                String conflict;
+                try {
+                    conflict = create(client, job, want);
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 422 && e.getCode() != 400) {
+                        throw e;
+                    }
+                    // The API server refuses a Pod made from the spec (a check of its own the operator does not
+                    // repeat): a spec error like any other. The chips go back, and the job waits for a new spec.
+                    String message = API_REFUSED + want.getMetadata().getName() + ": "
+                            + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage());
+                    releasePlacement(job, status, true);
+                    stopWorkers(client, job, pods.values());
+                    status.setPhase(Phase.Pending);
+                    Conditions.set(status.getConditions(), Conditions.PLACED, false, Reasons.INVALID_SPEC, message, generation, now);
+                    Conditions.set(status.getConditions(), Conditions.RUNNING, false, Reasons.INVALID_SPEC, message, generation, now);
+                    events.warning(job, Reasons.INVALID_SPEC, message);
+                    summarize(job, status, 0);
+                    return finish(job, before, null);
+                }
                 if (conflict != null) {
                     inTheWay.add(conflict);
                 }

@@ -842,6 +842,57 @@ class TrainingJobOperatorTest {
                 .anyMatch(e -> "NodeUnavailable".equals(e.getReason()) && "lost".equals(e.getInvolvedObject().getName())));
     }
 
+    @Test
+    void aWorkerTheApiServerRefusesIsAnInvalidSpecThatGivesTheChipsBackUntilTheSpecChanges() {
+        String ns = "refusing";
+        if (client.namespaces().withName(ns).get() == null) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        }
+        // a check of the API server's own, which the operator does not make, refuses the first worker
+        apiServer.expect().post().withPath("/api/v1/namespaces/" + ns + "/pods").andReturn(422, Map.of("apiVersion", "v1",
+                "kind", "Status", "status", "Failure", "reason", "Invalid", "code", 422,
+                "message", "Pod \"refused-s0-w0\" is invalid: spec.containers[0].name: Invalid value: \"Trainer_1\""))
+                .once();
+        TrainingJob tj = job("refused", 1, 8, List.of("h800"));
+        tj.getMetadata().setNamespace(ns);
+        client.resource(tj).create();
+        var jobs = client.resources(TrainingJob.class).inNamespace(ns);
+        eventually("InvalidSpec", () -> {
+            TrainingJob j = jobs.withName("refused").get();
+            return j.getStatus() != null && Conditions.find(j.getStatus().getConditions(), Conditions.PLACED)
+                    .map(c -> "InvalidSpec".equals(c.getReason())).orElse(false);
+        });
+        TrainingJob refused = jobs.withName("refused").get();
+        String uid = refused.getMetadata().getUid();
+        assertThat(Conditions.find(refused.getStatus().getConditions(), Conditions.PLACED).orElseThrow().getMessage())
+                .isEqualTo("the API server refused worker refused-s0-w0: Pod \"refused-s0-w0\" is invalid: "
+                        + "spec.containers[0].name: Invalid value: \"Trainer_1\"");
+        assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.Pending);
+        eventually("its chips given back", () -> !scheduler().placements.containsKey(uid));
+        // passes of the same spec do not book chips again for a worker the API would refuse again
+        int calls = scheduler().placeCalls.get();
+        jobs.withName("refused").edit(j -> {
+            j.getMetadata().setLabels(Map.of("touched", "yes"));
+            return j;
+        });
+        eventually("the label seen", () -> "yes".equals(jobs.withName("refused").get().getMetadata().getLabels().get("touched")));
+        try {
+            Thread.sleep(1500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(scheduler().placeCalls.get()).isEqualTo(calls);
+        assertThat(scheduler().placements).doesNotContainKey(uid);
+        // a new spec is tried: its worker is made
+        jobs.withName("refused").edit(j -> {
+            j.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("registry.example/llm:1.1");
+            return j;
+        });
+        eventually("placed and its worker made", () -> client.pods().inNamespace(ns).withLabel("tessera.dev/job", "refused")
+                .list().getItems().size() == 1);
+        client.resources(TrainingJob.class).inNamespace(ns).withName("refused").delete();
+    }
+
     static String env(Pod p, String name) {
         return p.getSpec().getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals(name))
                 .map(EnvVar::getValue).findFirst().orElse(null);

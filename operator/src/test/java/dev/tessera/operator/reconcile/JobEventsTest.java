@@ -117,4 +117,14 @@ class JobEventsTest {
         assertThat(request.getPath()).isEqualTo("/api/v1/namespaces/team-a/events/" + stored().get(0).getMetadata().getName());
         assertThat(stored().get(0).getCount()).isEqualTo(2);
     }
+
+    @Test
+    void anEventNameStaysWithin253CharactersForTheLongestJobName() {
+        String longest = "a".repeat(200) + "." + "b".repeat(45) + "-c" + "d".repeat(5);
+        org.assertj.core.api.Assertions.assertThat(longest).hasSize(253);
+        String name = JobEvents.eventName(longest);
+        org.assertj.core.api.Assertions.assertThat(name).hasSizeLessThanOrEqualTo(253)
+                .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*").startsWith("a".repeat(200) + ".b");
+        org.assertj.core.api.Assertions.assertThat(JobEvents.eventName("ernie")).matches("ernie\\.[0-9a-f]{8}");
+    }
 }
