@@ -95,6 +95,11 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         return null;
     }
 
+    /** Every resource this API serves now: the built-in kinds and those of the stored CRDs. */
+    List<ApiDiscovery.Resource> servedResources() {
+        return ApiDiscovery.resources(storedCrds());
+    }
+
     /** The uid of the object stored at this API path, read from the store without a request; {@code null} when none is. */
     String storedUid(String path) {
         List<String> stored = storedObjects(path);

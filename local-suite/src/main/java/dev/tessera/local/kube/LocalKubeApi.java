@@ -20,11 +20,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * An in-process Kubernetes API on 127.0.0.1 that the real {@code kubectl} and the fabric8 client
  * both work against: fabric8's CRUD mock behind {@link KubeApiFront}, plus a garbage collector for
- * owned objects. No TLS and no authentication: it only listens on the loopback interface.
+ * owned objects and the deletion of a deleted namespace's objects. No TLS and no authentication: it only listens on the loopback interface.
  */
 public final class LocalKubeApi implements AutoCloseable {
 
@@ -34,6 +35,7 @@ public final class LocalKubeApi implements AutoCloseable {
     private final KubernetesMockServer server;
     private final GarbageCollector garbageCollector;
     private final EventExpiry eventExpiry;
+    private final NamespaceCleaner namespaceCleaner;
     private final KubeApiFront front;
     private KubernetesClient client;
 
@@ -52,6 +54,17 @@ public final class LocalKubeApi implements AutoCloseable {
         }
         this.garbageCollector = new GarbageCollector(client(), front::storedUid);
         this.eventExpiry = new EventExpiry(client(), front::storedObjects, clock, eventTtl).start();
+        this.namespaceCleaner = new NamespaceCleaner(client(), new NamespaceCleaner.Catalog() {
+            @Override
+            public List<ApiDiscovery.Resource> resources() {
+                return front.servedResources();
+            }
+
+            @Override
+            public List<String> objects(String collectionPath) {
+                return front.storedObjects(collectionPath);
+            }
+        }).start();
     }
 
     /** An expiry of this API's Events on another clock or TTL, swept only when asked: for tests. */
@@ -187,6 +200,7 @@ public final class LocalKubeApi implements AutoCloseable {
     @Override
     public synchronized void close() {
         eventExpiry.close();
+        namespaceCleaner.close();
         garbageCollector.close();
         if (client != null) {
             client.close();

@@ -405,6 +405,45 @@ class LocalKubeApiTest {
     }
 
     @Test
+    void deletingANamespaceDeletesWhatIsInItAndFinalizersHoldWhatTheyHold() throws Exception {
+        var client = api.client();
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("doomed")
+                .endMetadata().build()).create();
+        client.configMaps().inNamespace("doomed").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("settings").endMetadata().addToData("a", "b").build()).create();
+        client.pods().inNamespace("doomed").resource(new PodBuilder().withNewMetadata().withName("loose").endMetadata()
+                .withNewSpec().addNewContainer().withName("t").withImage("x").endContainer().endSpec().build()).create();
+        var jobs = client.genericKubernetesResources("tessera.dev/v1alpha1", "TrainingJob");
+        jobs.inNamespace("doomed").resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("tessera.dev/v1alpha1").withKind("TrainingJob")
+                .withNewMetadata().withName("held").addToFinalizers("tessera.dev/release-chips").endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("shards", 1, "chipsPerShard", 8))).build()).create();
+        // another namespace's objects stay
+        client.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("bystander").endMetadata().build()).createOr(existing -> existing.update());
+
+        client.namespaces().withName("doomed").delete();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while ((client.pods().inNamespace("doomed").withName("loose").get() != null
+                || client.configMaps().inNamespace("doomed").withName("settings").get() != null
+                || jobs.inNamespace("doomed").withName("held").get().getMetadata().getDeletionTimestamp() == null)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(client.pods().inNamespace("doomed").withName("loose").get()).isNull();
+        assertThat(client.configMaps().inNamespace("doomed").withName("settings").get()).isNull();
+        // its finalizer keeps the job until whoever holds it lets go
+        GenericKubernetesResource held = jobs.inNamespace("doomed").withName("held").get();
+        assertThat(held.getMetadata().getDeletionTimestamp()).isNotNull();
+        jobs.inNamespace("doomed").withName("held").edit(j -> {
+            j.getMetadata().setFinalizers(List.of());
+            return j;
+        });
+        assertThat(jobs.inNamespace("doomed").withName("held").get()).isNull();
+        assertThat(client.configMaps().inNamespace("default").withName("bystander").get()).isNotNull();
+    }
+
+    @Test
     void eventsAreDeletedATtlAfterTheirLastWriteAndNotBefore() {
         var client = api.client();
         var events = client.v1().events().inNamespace("default");
