@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,37 @@ class DeliveriesTest {
                 .body("deliveryState", equalTo("RECEIVED")).body("remaining", equalTo(0));
         given().get("/api/v1/deliveries/" + id).then().body("state", equalTo("RECEIVED")).body("received", equalTo(10));
         given().get("/api/v1/stock?chip=" + chip).then().body("find { it.state == 'WAREHOUSE' }.quantity", equalTo(10));
+    }
+
+    @Test
+    void aReceiptIsReadAtItsLocation() {
+        String chip = Fixtures.chip(0.75);
+        String site = Fixtures.site();
+        String other = Fixtures.site();
+        long id = orderOne(chip, site, 10, LocalDate.now().plusDays(10));
+        long otherDelivery = orderOne(chip, site, 10, LocalDate.now().plusDays(10));
+        String key = Fixtures.unique("key");
+        Response created = given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("quantity", 3, "site", other))
+                .post("/api/v1/deliveries/" + id + "/receipts").then().statusCode(201).extract().response();
+        long receipt = created.jsonPath().getLong("id");
+        String location = created.header("Location");
+        assertThat(location).endsWith("/api/v1/deliveries/" + id + "/receipts/" + receipt);
+        Map<String, Object> read = given().get(location).then().statusCode(200).contentType(ContentType.JSON)
+                .body("deliveryId", equalTo((int) id)).body("quantity", equalTo(3)).body("site", equalTo(other))
+                .body("idempotencyKey", equalTo(key)).body("deliveryState", equalTo("SCHEDULED"))
+                .body("remaining", equalTo(7))
+                .extract().jsonPath().getMap("$");
+        assertThat(read).isEqualTo(created.jsonPath().getMap("$"));
+
+        given().get("/api/v1/deliveries/" + id + "/receipts/987654321").then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404))
+                .body("detail", equalTo("delivery " + id + " has no receipt '987654321'"));
+        // A receipt is found only under its own delivery.
+        given().get("/api/v1/deliveries/" + otherDelivery + "/receipts/" + receipt).then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString(String.valueOf(receipt)));
+        given().get("/api/v1/deliveries/987654321/receipts/" + receipt).then().statusCode(404)
+                .contentType("application/problem+json").body("detail", equalTo("delivery '987654321' does not exist"));
     }
 
     @Test

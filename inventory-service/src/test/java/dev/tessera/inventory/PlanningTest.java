@@ -249,10 +249,26 @@ class PlanningTest {
                 .body("errors.field", equalTo(List.of("demand[0].chips", "demand[1].chips", "demand[2].chips")));
         given().get(runway + "&demand=64").then().statusCode(400).body("errors[0].field", equalTo("demand[0]"));
         given().get(runway + "&demand=2027-01-01:64,").then().statusCode(400).body("errors[0].field", equalTo("demand[1]"));
-        given().get("/api/v1/runway?chip=tpu-v9&demand=2027-01-01:1").then().statusCode(400)
-                .body("detail", containsString("tpu-v9"));
         given().get("/api/v1/runway?chip=" + "x".repeat(65) + "&demand=2027-01-01:1").then().statusCode(400)
                 .body("errors[0].field", equalTo("chip"));
         given().get(runway + "&demand=" + TODAY + "T08:00:00Z:30").then().statusCode(200).body("covered", equalTo(true));
+    }
+
+    @Test
+    void anUnknownChipModelIsA404InTheRunwayQueryAndA400InItsBody() {
+        // In the query string, as for /forecast, /stock, /deliveries, /quotas and /reservations: 404 naming it.
+        given().get("/api/v1/runway?chip=nochip&demand=2027-01-01:1").then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404))
+                .body("detail", equalTo("chip model 'nochip' does not exist"));
+        given().get("/api/v1/forecast?chip=nochip").then().statusCode(404).body("detail", containsString("nochip"));
+        // A request invalid besides is answered for that first, naming the field.
+        given().get("/api/v1/runway?chip=nochip&demand=64").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("demand[0]"));
+        given().get("/api/v1/runway?chip=nochip").then().statusCode(400).body("errors[0].field", equalTo("demand"));
+        // In a body, a field like any other: 400 naming the field and the chip model.
+        given().contentType(ContentType.JSON).body(Map.of("chip", "nochip", "demand", List.of(Map.of("from", "2027-01-01", "chips", 1))))
+                .post("/api/v1/runway").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("chip"))
+                .body("errors[0].message", equalTo("unknown chip model 'nochip'"));
     }
 }

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasSize;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import java.net.URI;
 import java.time.LocalDate;
 import java.util.Collections;
@@ -169,6 +170,28 @@ class RationingTest {
         given().contentType(ContentType.JSON).body(Map.of("team", "vision", "chip", "tpu-v9", "quantity", 1))
                 .post("/api/v1/quotas").then().statusCode(400).body("detail", containsString("tpu-v9"));
         given().get("/api/v1/quotas?chip=" + chip).then().body("$", hasSize(3));
+    }
+
+    @Test
+    void aCreatedQuotaIsReadAtItsLocation() {
+        String chip = Fixtures.chip(0.32);
+        Response created = given().contentType(ContentType.JSON)
+                .body(Map.of("team", "research", "chip", chip, "quantity", 12, "from", "2027-01-01", "to", "2027-07-01"))
+                .post("/api/v1/quotas").then().statusCode(201).extract().response();
+        String location = created.header("Location");
+        assertThat(location).endsWith("/api/v1/quotas/" + created.jsonPath().getLong("id"));
+        Map<String, Object> read = given().get(location).then().statusCode(200).contentType(ContentType.JSON)
+                .body("team", equalTo("research")).body("chip", equalTo(chip)).body("quantity", equalTo(12))
+                .body("from", equalTo("2027-01-01")).body("to", equalTo("2027-07-01"))
+                .extract().jsonPath().getMap("$");
+        assertThat(read).isEqualTo(created.jsonPath().getMap("$"));
+
+        given().get("/api/v1/quotas/987654321").then().statusCode(404).contentType("application/problem+json")
+                .body("status", equalTo(404)).body("detail", equalTo("quota '987654321' does not exist"));
+        // Gone after DELETE, which keeps answering 204.
+        given().delete(location).then().statusCode(204);
+        given().get(location).then().statusCode(404).contentType("application/problem+json");
+        given().delete(location).then().statusCode(204);
     }
 
     @Test

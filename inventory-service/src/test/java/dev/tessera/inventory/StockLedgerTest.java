@@ -12,6 +12,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.net.URI;
@@ -46,6 +47,30 @@ class StockLedgerTest {
                 .body("find { it.state == 'IN_SERVICE' }.chip", equalTo(chip));
         given().get("/api/v1/stock/movements?chip=" + chip).then().statusCode(200).body("$", hasSize(2))
                 .body("note", hasItem("racked"));
+    }
+
+    @Test
+    void aRecordedMovementIsReadAtItsLocation() {
+        String site = Fixtures.site();
+        String chip = Fixtures.chip(0.32);
+        Fixtures.stock(site, chip, 10, "WAREHOUSE");
+        Response created = given().contentType(ContentType.JSON)
+                .body(Map.of("site", site, "chip", chip, "quantity", 4, "from", "WAREHOUSE", "to", "IN_SERVICE",
+                        "note", "racked in row 3"))
+                .post("/api/v1/stock/movements").then().statusCode(201).extract().response();
+        String location = created.header("Location");
+        assertThat(location).endsWith("/api/v1/stock/movements/" + created.jsonPath().getLong("id"));
+        Map<String, Object> read = given().get(location).then().statusCode(200).contentType(ContentType.JSON)
+                .body("site", equalTo(site)).body("chip", equalTo(chip)).body("quantity", equalTo(4))
+                .body("from", equalTo("WAREHOUSE")).body("to", equalTo("IN_SERVICE"))
+                .body("note", equalTo("racked in row 3"))
+                .extract().jsonPath().getMap("$");
+        assertThat(read).isEqualTo(created.jsonPath().getMap("$"));
+
+        given().get("/api/v1/stock/movements/987654321").then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404))
+                .body("detail", equalTo("stock movement '987654321' does not exist"));
+        given().get("/api/v1/stock/movements/abc").then().statusCode(404).contentType("application/problem+json");
     }
 
     @Test

@@ -24,6 +24,14 @@ public class ApiException extends RuntimeException {
         return new ApiException(404, "not-found", "Not found", what + " '" + id + "' does not exist", null);
     }
 
+    /** {@code value} itself, or a 404 naming {@code what} and {@code id} when it is null (a find by id found nothing). */
+    public static <T> T found(T value, String what, Object id) {
+        if (value == null) {
+            throw notFound(what, String.valueOf(id));
+        }
+        return value;
+    }
+
     public static ApiException conflict(String slug, String detail) {
         return new ApiException(409, slug, "Conflict", detail, null);
     }

@@ -1,5 +1,6 @@
 package dev.tessera.inventory.catalog;
 
+import dev.tessera.inventory.api.Clocks;
 import jakarta.inject.Inject;
 import dev.tessera.inventory.audit.AuditTrail;
 import dev.tessera.inventory.security.Roles;
@@ -21,7 +22,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
 import org.jboss.resteasy.reactive.RestPath;
 
@@ -75,7 +75,7 @@ public class CatalogResource {
         c.vendor = body.vendor();
         c.name = body.name();
         c.h100Equivalent = body.h100Equivalent();
-        c.createdAt = Instant.now();
+        c.createdAt = Clocks.now();
         c.persist();
         audit.record("chip-model.create", c.id);
         return Response.created(URI.create("/api/v1/chip-models/" + c.id)).entity(ChipModelView.of(c)).build();
@@ -108,7 +108,7 @@ public class CatalogResource {
         s.id = body.id();
         s.name = body.name();
         s.kind = body.kind();
-        s.createdAt = Instant.now();
+        s.createdAt = Clocks.now();
         s.persist();
         audit.record("site.create", s.id);
         return Response.created(URI.create("/api/v1/sites/" + s.id)).entity(SiteView.of(s)).build();

@@ -1,5 +1,6 @@
 package dev.tessera.inventory.orders;
 
+import dev.tessera.inventory.api.Clocks;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.api.ChipCount;
 import dev.tessera.inventory.api.CsvTable;
@@ -28,7 +29,6 @@ import jakarta.transaction.Transactional;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -166,6 +166,23 @@ public class DeliveryBook {
         return DeliveryView.of(d, history(id));
     }
 
+    /**
+     * One receipt of a delivery, as its {@code POST} answered it; {@code deliveryState} and {@code remaining} are
+     * the delivery's now, as in an idempotent replay.
+     */
+    public ReceiptView receipt(long deliveryId, long receiptId) {
+        Delivery d = Delivery.findById(deliveryId);
+        if (d == null) {
+            throw ApiException.notFound("delivery", String.valueOf(deliveryId));
+        }
+        Receipt r = Receipt.findById(receiptId);
+        if (r == null || r.deliveryId != deliveryId) {
+            throw new ApiException(404, "not-found", "Not found", "delivery " + deliveryId + " has no receipt '"
+                    + receiptId + "'", null);
+        }
+        return ReceiptView.of(r, d);
+    }
+
     @Transactional
     public DeliveryView change(long id, DeliveryPatch patch) {
         if (patch.scheduledDate() == null && patch.state() == null) {
@@ -186,7 +203,7 @@ public class DeliveryBook {
         if (patch.note() != null) {
             d.note = patch.note();
         }
-        d.updatedAt = Instant.now();
+        d.updatedAt = Clocks.now();
         return DeliveryView.of(d, history(id));
     }
 
@@ -221,7 +238,7 @@ public class DeliveryBook {
         r.idempotencyKey = idempotencyKey;
         r.quantity = body.quantity();
         r.siteId = site;
-        r.receivedAt = Instant.now();
+        r.receivedAt = Clocks.now();
         r.persist();
         ledger.record(site, d.chipId, body.quantity(), null, StockState.WAREHOUSE, "receipt of delivery " + id, r.id);
         d.received += body.quantity();
@@ -364,7 +381,7 @@ public class DeliveryBook {
         PurchaseOrder order = new PurchaseOrder();
         order.supplier = supplier;
         order.reference = reference;
-        order.createdAt = Instant.now();
+        order.createdAt = Clocks.now();
         order.persist();
         return order;
     }
@@ -377,7 +394,7 @@ public class DeliveryBook {
         d.quantity = quantity;
         d.scheduledDate = date;
         d.state = state;
-        d.updatedAt = Instant.now();
+        d.updatedAt = Clocks.now();
         d.persist();
         DeliveryChange c = new DeliveryChange();
         c.deliveryId = d.id;
@@ -400,7 +417,7 @@ public class DeliveryBook {
     private static void logChange(Delivery d, LocalDate date, DeliveryState state, String note) {
         DeliveryChange c = new DeliveryChange();
         c.deliveryId = d.id;
-        c.changedAt = Instant.now();
+        c.changedAt = Clocks.now();
         c.fromDate = d.scheduledDate;
         c.toDate = date;
         c.fromState = d.state;

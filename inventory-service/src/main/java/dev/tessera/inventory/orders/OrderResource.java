@@ -11,6 +11,7 @@ import dev.tessera.inventory.orders.OrderViews.ImportResult;
 import dev.tessera.inventory.orders.OrderViews.PurchaseOrderRequest;
 import dev.tessera.inventory.orders.OrderViews.PurchaseOrderView;
 import dev.tessera.inventory.orders.OrderViews.ReceiptRequest;
+import dev.tessera.inventory.orders.OrderViews.ReceiptView;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -114,6 +115,13 @@ public class OrderResource {
         audit.record("delivery.receive", id + "/receipts/" + outcome.receipt().id());
         return Response.created(URI.create("/api/v1/deliveries/" + id + "/receipts/" + outcome.receipt().id()))
                 .entity(outcome.receipt()).build();
+    }
+
+    @GET
+    @Path("/deliveries/{id}/receipts/{receiptId}")
+    @RolesAllowed(Roles.VIEWER)
+    public ReceiptView receipt(@RestPath long id, @RestPath long receiptId) {
+        return book.receipt(id, receiptId);
     }
 
     @POST

@@ -188,7 +188,9 @@ public class PlanningResource {
     /**
      * The runway with the demand plan in the query: {@code ?chip=a100&demand=2027-01-01:64&demand=2027-06-01:128},
      * each step {@code <from>:<chips>}, several also comma-separated in one parameter. The same rules,
-     * field names ({@code demand[1].from}) and answer as {@code POST /runway}.
+     * field names ({@code demand[1].from}) and answer as {@code POST /runway}, except that an unknown chip model is
+     * a 404 here, as in every query string, where the body's is a 400. A request that is invalid besides is a 400
+     * first.
      */
     @GET
     @Path("/runway")
@@ -214,6 +216,10 @@ public class PlanningResource {
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(Problem.FieldError::field));
             throw ApiException.invalid(errors);
+        }
+        if (chip != null && !chip.isBlank()) {
+            // a chip model named in the query, as for /forecast, /stock and the other reads: 404, not the body's 400
+            ChipModel.require(chip);
         }
         return answer(body);
     }

@@ -1,5 +1,6 @@
 package dev.tessera.inventory.rationing;
 
+import dev.tessera.inventory.api.Clocks;
 import dev.tessera.inventory.api.PlausibleDate;
 import dev.tessera.inventory.audit.AuditTrail;
 import dev.tessera.inventory.security.Roles;
@@ -118,7 +119,7 @@ public class RationingResource {
         q.quantity = body.quantity();
         q.validFrom = body.from();
         q.validTo = body.to();
-        q.createdAt = Instant.now();
+        q.createdAt = Clocks.now();
         q.persist();
         audit.record("quota.create", String.valueOf(q.id));
         return Response.created(URI.create("/api/v1/quotas/" + q.id)).entity(QuotaView.of(q)).build();
@@ -130,6 +131,13 @@ public class RationingResource {
     public List<QuotaView> quotas(@RestQuery String team, @RestQuery String chip) {
         return Quota.<Quota>list(filter(team, chip), Sort.by("team").and("chipId").and("id"), params(team, chip))
                 .stream().map(QuotaView::of).toList();
+    }
+
+    @GET
+    @Path("/quotas/{id}")
+    @RolesAllowed(Roles.VIEWER)
+    public QuotaView quota(@RestPath long id) {
+        return QuotaView.of(ApiException.found(Quota.<Quota>findById(id), "quota", id));
     }
 
     @DELETE
@@ -172,11 +180,7 @@ public class RationingResource {
     @Path("/reservations/{id}")
     @RolesAllowed(Roles.VIEWER)
     public ReservationView reservation(@RestPath long id) {
-        Reservation r = Reservation.findById(id);
-        if (r == null) {
-            throw ApiException.notFound("reservation", String.valueOf(id));
-        }
-        return ReservationView.of(r);
+        return ReservationView.of(ApiException.found(Reservation.<Reservation>findById(id), "reservation", id));
     }
 
     /** Releases the chips; 204 also when already gone. */

@@ -1,5 +1,6 @@
 package dev.tessera.inventory.rationing;
 
+import dev.tessera.inventory.api.Clocks;
 import dev.tessera.inventory.audit.AuditTrail;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.api.ProblemMapper;
@@ -108,7 +109,7 @@ public class ReservationDesk {
                 LocalDate until = group.stream().map(p -> p.request().to()).max(LocalDate::compareTo).orElseThrow()
                         .minusDays(1);
                 SupplyTimeline timeline = supply.load(chip, from, until);
-                Instant now = Instant.now();
+                Instant now = Clocks.now();
                 for (Pending p : group) {
                     Request r = p.request();
                     var overbooking = timeline.overbooking(r.from(), r.to(), r.quantity());

@@ -1,5 +1,6 @@
 package dev.tessera.inventory.sample;
 
+import dev.tessera.inventory.api.Clocks;
 import dev.tessera.inventory.api.ApiException;
 import dev.tessera.inventory.catalog.ChipModel;
 import dev.tessera.inventory.catalog.Site;
@@ -17,7 +18,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -140,7 +140,7 @@ public class SampleFleet {
         c.vendor = vendor;
         c.name = name;
         c.h100Equivalent = h100Equivalent;
-        c.createdAt = Instant.now();
+        c.createdAt = Clocks.now();
         c.persist();
     }
 
@@ -149,7 +149,7 @@ public class SampleFleet {
         s.id = id;
         s.name = name;
         s.kind = kind;
-        s.createdAt = Instant.now();
+        s.createdAt = Clocks.now();
         s.persist();
     }
 
@@ -175,7 +175,7 @@ public class SampleFleet {
         q.quantity = quantity;
         q.validFrom = from;
         q.validTo = to;
-        q.createdAt = Instant.now();
+        q.createdAt = Clocks.now();
         q.persist();
         return 1;
     }
@@ -188,7 +188,7 @@ public class SampleFleet {
         r.starts = from;
         r.ends = to;
         r.jobId = jobId;
-        r.createdAt = Instant.now();
+        r.createdAt = Clocks.now();
         r.persist();
         return 1;
     }

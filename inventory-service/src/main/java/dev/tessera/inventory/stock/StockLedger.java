@@ -1,11 +1,11 @@
 package dev.tessera.inventory.stock;
 
+import dev.tessera.inventory.api.Clocks;
 import dev.tessera.inventory.api.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,7 +47,7 @@ public class StockLedger {
         m.toState = to;
         m.note = note;
         m.receiptId = receiptId;
-        m.createdAt = Instant.now();
+        m.createdAt = Clocks.now();
         m.persist();
         return m;
     }

@@ -31,6 +31,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 @Path("/api/v1/stock")
@@ -102,6 +103,13 @@ public class StockResource {
         }
         return StockMovement.<StockMovement>find(query.toString(), Sort.descending("id"), params)
                 .page(Page.ofSize(limit)).list().stream().map(MovementView::of).toList();
+    }
+
+    @GET
+    @Path("/movements/{id}")
+    @RolesAllowed(Roles.VIEWER)
+    public MovementView movement(@RestPath long id) {
+        return MovementView.of(ApiException.found(StockMovement.<StockMovement>findById(id), "stock movement", id));
     }
 
     @GET

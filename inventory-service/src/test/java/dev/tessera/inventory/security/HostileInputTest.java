@@ -57,15 +57,17 @@ class HostileInputTest {
             new Target("GET", "/api/v1/purchase-orders/{id}"),
             new Target("GET", "/api/v1/deliveries"), new Target("GET", "/api/v1/deliveries/{id}"),
             new Target("PATCH", "/api/v1/deliveries/{id}"), new Target("POST", "/api/v1/deliveries/{id}/receipts"),
+            new Target("GET", "/api/v1/deliveries/{id}/receipts/{id}"),
             new Target("POST", "/api/v1/deliveries/import"),
             new Target("GET", "/api/v1/forecast"), new Target("POST", "/api/v1/runway"),
             new Target("GET", "/api/v1/runway"),
             new Target("GET", "/api/v1/availability"),
             new Target("POST", "/api/v1/quotas"), new Target("GET", "/api/v1/quotas"),
-            new Target("DELETE", "/api/v1/quotas/{id}"),
+            new Target("GET", "/api/v1/quotas/{id}"), new Target("DELETE", "/api/v1/quotas/{id}"),
             new Target("POST", "/api/v1/reservations"), new Target("GET", "/api/v1/reservations"),
             new Target("GET", "/api/v1/reservations/{id}"), new Target("DELETE", "/api/v1/reservations/{id}"),
             new Target("POST", "/api/v1/stock/movements"), new Target("GET", "/api/v1/stock/movements"),
+            new Target("GET", "/api/v1/stock/movements/{id}"),
             new Target("GET", "/api/v1/stock"), new Target("POST", "/api/v1/stock/import"),
             new Target("POST", "/api/v1/sample-data"), new Target("GET", "/api/v1/audit"));
 
