@@ -183,7 +183,7 @@ public final class SimulatedKubelet implements AutoCloseable {
         for (Node node : candidates) {
             Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
             if (!selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))
-                    || !namedByAffinity(pod, node.getMetadata().getName())) {
+                    || !namedByAffinity(pod, node.getMetadata().getName()) || !takesNewPods(node)) {
                 continue;
             }
             String name = node.getMetadata().getName();
@@ -203,6 +203,19 @@ public final class SimulatedKubelet implements AutoCloseable {
         }
         setPending(pod, "Unschedulable", "0/" + nodes.size() + " nodes are available: no node matches the selector "
                 + selector + (planned == null ? "" : " and node affinity (" + planned + ")") + " with " + wanted + " free");
+    }
+
+    /**
+     * Not cordoned and Ready, as the Kubernetes scheduler wants a node for a new Pod (the taints of a cordoned
+     * or not-Ready node keep Pods off it that do not tolerate them; workers do not).
+     */
+    static boolean takesNewPods(Node node) {
+        if (node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+            return false;
+        }
+        return node.getStatus() == null || node.getStatus().getConditions() == null
+                || node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                        .allMatch(c -> "True".equals(c.getStatus()));
     }
 
     /**

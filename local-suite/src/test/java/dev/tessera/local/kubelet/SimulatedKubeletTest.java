@@ -105,6 +105,39 @@ class SimulatedKubeletTest {
     }
 
     @Test
+    void aCordonedOrNotReadyNodeTakesNoNewPod() {
+        SimulatedKubelet kubelet = new SimulatedKubelet(client, new KubeletSettings(1, Map.of(), 1));
+        client.nodes().withName("h800-a-001").edit(n -> {
+            n.getSpec().setUnschedulable(true);
+            return n;
+        });
+        client.nodes().withName("h800-a-002").editStatus(n -> {
+            n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).forEach(c -> c.setStatus("False"));
+            return n;
+        });
+        try {
+            worker("c-s0-w0", "h800-a", SampleFleet.NVIDIA_GPU, 8);
+            kubelet.tick(T0);
+            assertThat(get("c-s0-w0").getSpec().getNodeName()).isNull();
+            client.nodes().withName("h800-a-001").edit(n -> {
+                n.getSpec().setUnschedulable(false);
+                return n;
+            });
+            kubelet.tick(T0.plusSeconds(1));
+            assertThat(get("c-s0-w0").getSpec().getNodeName()).isEqualTo("h800-a-001");
+        } finally {
+            client.nodes().withName("h800-a-001").edit(n -> {
+                n.getSpec().setUnschedulable(false);
+                return n;
+            });
+            client.nodes().withName("h800-a-002").editStatus(n -> {
+                n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).forEach(c -> c.setStatus("True"));
+                return n;
+            });
+        }
+    }
+
+    @Test
     void succeedsAfterTheScaledRunTime() {
         SimulatedKubelet kubelet = new SimulatedKubelet(client, new KubeletSettings(3600, Map.of(), 1));
         worker("b-s0-w0", "h800-a", SampleFleet.NVIDIA_GPU, 8);

@@ -421,31 +421,33 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         });
         // A worker that is to start (missing, or not yet bound to its node) on a node that is gone or takes no
         // new Pods (cordoned, not Ready) would wait for it for ever, pinned there: its shard moves.
-        Map<Integer, String> lostNode = new HashMap<>();
+        Map<Integer, Set<String>> lostNodes = new HashMap<>();
         for (Pod want : desired.values()) {
             Pod have = pods.get(want.getMetadata().getName());
             String node = annotation(want, WorkerPods.ANNOTATION_NODE);
             if ((have == null || have.getSpec() == null || have.getSpec().getNodeName() == null)
                     && !nodePools.schedulable(node)) {
-                lostNode.putIfAbsent(Integer.parseInt(label(want, WorkerPods.LABEL_SHARD)), node);
+                lostNodes.computeIfAbsent(Integer.parseInt(label(want, WorkerPods.LABEL_SHARD)), i -> new TreeSet<>()).add(node);
             }
         }
-        if (!lostNode.isEmpty()) {
+        if (!lostNodes.isEmpty()) {
             nodePools.pushNow(); // the scheduler places the shard on the nodes there are now
         }
         boolean moved = false;
         for (ShardPlacement shard : List.copyOf(placement.getShards())) {
-            String node = lostNode.get(shard.getIndex());
+            Set<String> lost = lostNodes.get(shard.getIndex());
+            String node = lost == null ? null : String.join(", ", lost);
             if (!avoid.contains(shard.getPool()) && node == null) {
                 continue;
             }
             String reason = node == null ? Reasons.POOL_UNHEALTHY : Reasons.NODE_UNAVAILABLE;
             String from = shard.getPool();
             String why = node == null ? "off pool " + from + " after " + status.getPoolFailures().get(from) + " failures"
-                    : "off node " + node + " (gone, or taking no new Pods)";
+                    : "off node" + (lost.size() == 1 ? " " : "s ") + node + " (gone, or taking no new Pods)";
             try {
                 PlacementAnswer replaced = scheduler.replace(job.getMetadata().getUid(),
-                        new ReplacementRequest(shard.getIndex(), List.copyOf(avoid)));
+                        new ReplacementRequest(shard.getIndex(), List.copyOf(avoid),
+                                avoid.contains(shard.getPool()) || lost == null ? List.of() : List.copyOf(lost)));
                 placement = PlacementMapping.toStatus(replaced, job.getSpec(), now);
                 status.setPlacement(placement);
                 ShardPlacement to = placement.getShards().stream().filter(s -> s.getIndex() == shard.getIndex())
@@ -457,8 +459,10 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
                 events.warning(job, reason, msg);
                 moved = true;
             } catch (PlacementRejectedException e) {
-                Conditions.set(status.getConditions(), Conditions.DEGRADED, true, reason,
-                        "shard " + shard.getIndex() + " cannot move " + why + ": " + e.getMessage(), generation, now);
+                String stuck = "shard " + shard.getIndex() + " cannot move " + why + ": " + e.getMessage();
+                if (Conditions.set(status.getConditions(), Conditions.DEGRADED, true, reason, stuck, generation, now)) {
+                    events.warning(job, reason, stuck);
+                }
                 if (node != null) {
                     reschedule = Duration.ofSeconds(30); // room may come; node changes of other pools wake no job
                 }
@@ -736,7 +740,8 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         return Objects.equals(label(have, WorkerPods.LABEL_POOL), label(want, WorkerPods.LABEL_POOL))
                 && Objects.equals(label(have, WorkerPods.LABEL_SHARD), label(want, WorkerPods.LABEL_SHARD))
                 && Objects.equals(annotation(have, WorkerPods.ANNOTATION_NODE), annotation(want, WorkerPods.ANNOTATION_NODE))
-                && (template == null || template.equals(annotation(want, WorkerPods.ANNOTATION_TEMPLATE)));
+                && (template == null || template.equals(annotation(want, WorkerPods.ANNOTATION_TEMPLATE)))
+                && WorkerPods.GANG_ENV.stream().allMatch(name -> Objects.equals(WorkerPods.env(have, name), WorkerPods.env(want, name)));
     }
 
     /** Workers made from a template other than the job's: they are replaced, all of them. */

@@ -93,6 +93,23 @@ public final class WorkerPods {
         spec.setAffinity(affinity);
     }
 
+    /**
+     * What a worker is told of the whole gang at its start: when any of it changes (a moved shard changes every
+     * shard's batch share, and may change the ranks and the world size), every worker it changed for is made
+     * again, so the gang never runs on two batch splits.
+     */
+    static final List<String> GANG_ENV = List.of("TESSERA_BATCH_SHARE", "TESSERA_SHARDS", "WORLD_SIZE", "RANK", "MASTER_ADDR");
+
+    /** The value of an environment variable of the worker's trainer (its first container), or null. */
+    static String env(Pod pod, String name) {
+        if (pod.getSpec() == null || pod.getSpec().getContainers() == null || pod.getSpec().getContainers().isEmpty()
+                || pod.getSpec().getContainers().get(0).getEnv() == null) {
+            return null;
+        }
+        return pod.getSpec().getContainers().get(0).getEnv().stream().filter(e -> name.equals(e.getName()))
+                .map(EnvVar::getValue).findFirst().orElse(null);
+    }
+
     public static String podName(String job, int shard, int worker) {
         return job + "-s" + shard + "-w" + worker;
     }

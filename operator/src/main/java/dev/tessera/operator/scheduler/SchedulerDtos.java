@@ -41,7 +41,8 @@ public final class SchedulerDtos {
             List<String> preempted, List<String> explanation, List<ReasonDto> reasons, String earliestStart) {
     }
 
-    public record ReplacementRequest(int shard, List<String> avoidPools) {
+    /** {@code avoidNodes}: move the shard off these nodes only (it may stay in its pool); empty: off its pool. */
+    public record ReplacementRequest(int shard, List<String> avoidPools, List<String> avoidNodes) {
     }
 
     public record PoolDto(String name, String chip, List<NodeChips> nodes) {

@@ -40,6 +40,8 @@ public class FakeScheduler {
     final Map<String, ObjectNode> placements = new ConcurrentHashMap<>();
     final List<String> deleted = new CopyOnWriteArrayList<>();
     final List<JsonNode> syncs = new CopyOnWriteArrayList<>();
+    /** The bodies of shard replacements, as they came. */
+    final List<JsonNode> replacements = new CopyOnWriteArrayList<>();
     /** Syncs refused because the ledger was synced already, as the real scheduler refuses them (409 ledger-synced). */
     final AtomicInteger refusedSyncs = new AtomicInteger();
     final AtomicInteger placeCalls = new AtomicInteger();
@@ -161,6 +163,7 @@ public class FakeScheduler {
                     return;
                 }
                 String jobId = path.split("/")[2];
+                replacements.add(body);
                 ObjectNode current = placements.get(jobId);
                 int shard = body.get("shard").asInt();
                 Set<String> avoid = new java.util.HashSet<>();

@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -838,6 +839,10 @@ class TrainingJobOperatorTest {
         assertThat(condition("lost", Conditions.DEGRADED).getMessage())
                 .isEqualTo("shard 0 moved off node " + node + " (gone, or taking no new Pods) to pool h800-a, node " + to);
         assertThat(get("lost").getStatus().getRestarts()).isZero();
+        // asked to leave the node, not the pool: another node of the same pool may take the shard
+        JsonNode asked = scheduler().replacements.get(scheduler().replacements.size() - 1);
+        assertThat(asked.get("avoidNodes").toString()).isEqualTo("[\"" + node + "\"]");
+        assertThat(asked.get("avoidPools").toString()).isEqualTo("[]");
         eventually("a NodeUnavailable warning", () -> client.v1().events().inNamespace(NS).list().getItems().stream()
                 .anyMatch(e -> "NodeUnavailable".equals(e.getReason()) && "lost".equals(e.getInvolvedObject().getName())));
     }

@@ -130,6 +130,28 @@ class WorkerPodsTest {
     }
 
     @Test
+    void aWorkerServesItsSlotOnlyWhileWhatItWasToldOfTheGangHolds() {
+        Map<String, Pod> before = WorkerPods.desired(job(), placement(), Map.of());
+        assertThat(TrainingJobReconciler.sameSlot(before.get("ernie-s0-w0"), WorkerPods.desired(job(), placement(), Map.of())
+                .get("ernie-s0-w0"))).isTrue();
+        // shard 1 moved, and the batch split with it: shard 0's workers stay where they are but are told another share
+        PlacementStatus moved = placement();
+        moved.getShards().set(1, shard(1, "a800-a", "a800", List.of("b1", "b2"), List.of(8, 4), 0.45));
+        moved.getShards().get(0).setBatchShare(0.55);
+        Map<String, Pod> after = WorkerPods.desired(job(), moved, Map.of());
+        assertThat(TrainingJobReconciler.sameSlot(before.get("ernie-s0-w0"), after.get("ernie-s0-w0"))).isFalse();
+        // a moved shard of one node fewer renumbers the ranks after it and shrinks the world
+        PlacementStatus smaller = placement();
+        smaller.getShards().set(0, shard(0, "h800-a", "h800", List.of("n1"), List.of(12), 0.6));
+        Map<String, Pod> renumbered = WorkerPods.desired(job(), smaller, Map.of());
+        assertThat(TrainingJobReconciler.sameSlot(before.get("ernie-s1-w1"), renumbered.get("ernie-s1-w1"))).isFalse();
+        // a worker made before template digests still serves its slot
+        Pod old = new io.fabric8.kubernetes.api.model.PodBuilder(before.get("ernie-s1-w0")).editMetadata()
+                .removeFromAnnotations("tessera.dev/template-hash").endMetadata().build();
+        assertThat(TrainingJobReconciler.sameSlot(old, before.get("ernie-s1-w0"))).isTrue();
+    }
+
+    @Test
     void theTemplateInTheSpecIsNotChanged() {
         TrainingJob tj = job();
         WorkerPods.desired(tj, placement(), Map.of());

@@ -93,7 +93,9 @@ public final class Dtos {
     public record ReasonDto(String reason, String message) {
     }
 
-    public record ReplacementRequest(@NotNull @Min(0) Integer shard, List<@NotBlank String> avoidPools) {
+    /** {@code avoidNodes}: leave only these nodes (the shard may stay in its pool); without them it leaves its pool. */
+    public record ReplacementRequest(@NotNull @Min(0) Integer shard, @Size(max = 10_000) List<@NotBlank String> avoidPools,
+            @Size(max = 10_000) List<@NotBlank @Size(max = MAX_NAME) String> avoidNodes) {
     }
 
     /** A bound placement as the operator re-tells it after a restart (the shape of the 201 answer plus the job's spec). */

@@ -88,7 +88,7 @@ public class PlacementResource {
         return Response.noContent().build();
     }
 
-    /** Moves one shard to another pool; 409 when no pool can take it. */
+    /** Moves one shard to another pool, or off some nodes; 409 when nothing can take it. */
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{jobId}/replacements")
@@ -106,12 +106,14 @@ public class PlacementResource {
         }
         Optional<Placement> moved;
         try {
-            moved = ledger.replace(jobId, body.shard(), body.avoidPools() == null ? List.of() : body.avoidPools());
+            moved = ledger.replace(jobId, body.shard(), body.avoidPools() == null ? List.of() : body.avoidPools(),
+                    body.avoidNodes() == null ? List.of() : body.avoidNodes());
         } catch (NoSuchElementException e) {
             throw ProblemException.notFound(e.getMessage());
         }
+        boolean offNodes = body.avoidNodes() != null && !body.avoidNodes().isEmpty();
         Placement m = moved.orElseThrow(() -> ProblemException.conflict("no-replacement",
-                "No other pool can take shard " + body.shard() + " of job " + jobId + " now."));
+                (offNodes ? "No other node" : "No other pool") + " can take shard " + body.shard() + " of job " + jobId + " now."));
         return Wire.placed(m, ledger.preempted(jobId));
     }
 }

@@ -84,6 +84,15 @@ public final class PlacementEngine {
      * @throws java.util.NoSuchElementException when the job or the shard is unknown
      */
     public Optional<Placement> replaceShard(ClusterSnapshot s, String jobId, int shardIndex, Collection<String> avoidPools) {
+        return replaceShard(s, jobId, shardIndex, avoidPools, List.of());
+    }
+
+    /**
+     * Moves one shard. Without {@code avoidNodes} it leaves its pool (a pool that fails it); with them it only
+     * leaves those nodes (gone, cordoned, not Ready) and may stay in its pool on others.
+     */
+    public Optional<Placement> replaceShard(ClusterSnapshot s, String jobId, int shardIndex, Collection<String> avoidPools,
+            Collection<String> avoidNodes) {
         Placement p = s.placement(jobId);
         if (p == null) {
             throw new java.util.NoSuchElementException("job " + jobId + " is not placed");
@@ -94,6 +103,12 @@ public final class PlacementEngine {
         int[] used = s.usedCopy();
         Placement oldShardOnly = new Placement(r, List.of(old), p.estimate(), List.of());
         s.release(used, oldShardOnly);
+        for (String name : avoidNodes) {
+            int node = s.nodeIndex(name);
+            if (node >= 0) {
+                used[node] = Math.max(used[node], s.capacityAt(node)); // nothing free there for the shard
+            }
+        }
         List<ChipOption> types = eligible(s, r, new ArrayList<>());
         Set<String> jobChips = new HashSet<>();
         p.shards().forEach(x -> jobChips.add(x.chip()));
@@ -101,7 +116,9 @@ public final class PlacementEngine {
             types.removeIf(t -> !jobChips.contains(t.chip));
         }
         Set<String> avoid = new HashSet<>(avoidPools);
-        avoid.add(old.pool());
+        if (avoidNodes.isEmpty()) {
+            avoid.add(old.pool());
+        }
         PlacementRequest one = new PlacementRequest(r.jobId(), r.queue(), r.priority(), 1, 1, r.chipsPerShard(),
                 r.tensorParallel(), r.allowedChips(), r.preferredChips(), Mixing.ALLOWED, r.workload());
         int[] caps = capacities(s, one, types, used, avoid);
@@ -127,9 +144,10 @@ public final class PlacementEngine {
             }
         }
         List<String> explanation = new ArrayList<>(p.explanation());
-        explanation.add(String.format(Locale.ROOT, "Shard %d moved from pool %s to pool %s (%s)%s.", shardIndex,
+        explanation.add(String.format(Locale.ROOT, "Shard %d moved from pool %s to pool %s (%s)%s%s.", shardIndex,
                 old.pool(), s.poolName(moved.get(0).pool), t.chip,
-                avoidPools.isEmpty() ? "" : ", avoiding " + String.join(", ", avoidPools)));
+                avoidPools.isEmpty() ? "" : ", avoiding " + String.join(", ", avoidPools),
+                avoidNodes.isEmpty() ? "" : ", off node" + (avoidNodes.size() == 1 ? " " : "s ") + String.join(", ", avoidNodes)));
         return Optional.of(rebalance(r, shards, explanation));
     }
 

@@ -124,8 +124,14 @@ public final class Ledger {
      * @throws NoSuchElementException when the job or shard is unknown
      */
     public synchronized Optional<Placement> replace(String jobId, int shard, Collection<String> avoidPools) {
+        return replace(jobId, shard, avoidPools, List.of());
+    }
+
+    /** Moves one shard off the nodes named (it may stay in its pool), or, with none named, off its pool. */
+    public synchronized Optional<Placement> replace(String jobId, int shard, Collection<String> avoidPools,
+            Collection<String> avoidNodes) {
         requireSynced();
-        Optional<Placement> moved = engine.replaceShard(snapshot, jobId, shard, avoidPools);
+        Optional<Placement> moved = engine.replaceShard(snapshot, jobId, shard, avoidPools, avoidNodes);
         moved.ifPresent(p -> snapshot = snapshot.withPlacement(p));
         return moved;
     }

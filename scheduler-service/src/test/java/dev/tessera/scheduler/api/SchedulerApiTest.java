@@ -454,6 +454,24 @@ class SchedulerApiTest {
     }
 
     @Test
+    void aShardMovesOffTheNodesNamedAndMayStayInItsPool() {
+        String answer = post(job("off-node", 1, 1, ", \"allowedChips\": [\"h800\"]")).then().statusCode(201).extract().asString();
+        String pool = JsonPath.from(answer).getString("shards[0].pool");
+        String node = JsonPath.from(answer).getString("shards[0].nodes[0].name");
+        given().contentType(ContentType.JSON).body("{\"shard\": 0, \"avoidNodes\": [\"" + node + "\"]}")
+                .post("/api/v1/placements/off-node/replacements").then().statusCode(200)
+                .body("shards[0].pool", equalTo(pool))
+                .body("shards[0].nodes.name", org.hamcrest.Matchers.not(hasItem(node)))
+                .body("explanation[-1]", containsString("off node " + node));
+        assertNoChipGivenTwice();
+        // every node of every pool the job may use avoided: nothing can take it
+        List<String> all = given().get("/api/v1/pools").then().extract().jsonPath().getList("findAll { it.chip == 'h800' }.nodes.flatten().name");
+        given().contentType(ContentType.JSON).body(Map.of("shard", 0, "avoidNodes", all))
+                .post("/api/v1/placements/off-node/replacements").then().statusCode(409)
+                .body("detail", equalTo("No other node can take shard 0 of job off-node now."));
+    }
+
+    @Test
     void aShardMovesAwayFromAPoolOrIsRefusedWith409() {
         String answer = post(job("mv", 1, 1, "")).then().statusCode(201).extract().asString();
         String pool = JsonPath.from(answer).getString("shards[0].pool");
