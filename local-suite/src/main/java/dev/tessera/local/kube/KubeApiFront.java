@@ -262,6 +262,17 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
             return status(404, "NotFound", "the server could not find the requested resource", null);
         }
         ResourcePath target = parsed.get();
+        LabelSelector labels;
+        try {
+            labels = target.query().containsKey("labelSelector") ? LabelSelector.parse(target.query().get("labelSelector")) : null;
+        } catch (IllegalArgumentException e) {
+            return status(400, "BadRequest", e.getMessage(), null);
+        }
+        if (labels != null && !labels.mockReads() && (method != HttpMethod.GET || target.isWatch())) {
+            // the mock would ignore the requirements it cannot read, and watch or delete every object of the kind
+            return status(400, "BadRequest", "the local API reads only key=value label selectors when it watches or "
+                    + "deletes; list first and name what to delete (set-based and negated selectors work in a list)", null);
+        }
         if (method != HttpMethod.GET && dryRun(request, target)) {
             if (method != HttpMethod.POST) {
                 return status(400, "BadRequest", "the local API runs dry runs of creates only; nothing was changed", null);
@@ -371,14 +382,28 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         }
         boolean selectsFields = target.name() == null && target.query().containsKey("fieldSelector");
         // the mock reads a field selector as attributes the stored keys lack (involvedObject.name, spec.nodeName),
-        // so it would match nothing: the list is read whole and filtered here
-        MockResponse response = handleGet(selectsFields ? withoutParameter(request.getPath(), "fieldSelector") : request.getPath());
+        // so it would match nothing, and ignores the label requirements it cannot read (in, notin, !=, exists), so it
+        // would answer every object: such lists are read whole and filtered here
+        LabelSelector labels = target.name() == null && target.query().containsKey("labelSelector")
+                ? LabelSelector.parse(target.query().get("labelSelector")) : null;
+        boolean selectsLabels = labels != null && !labels.mockReads();
+        String path = request.getPath();
+        if (selectsFields) {
+            path = withoutParameter(path, "fieldSelector");
+        }
+        if (selectsLabels) {
+            path = withoutParameter(path, "labelSelector");
+        }
+        MockResponse response = handleGet(path);
         if (response.code() != 200) {
             return withNotFoundStatus(response, target);
         }
         JsonNode body = parse(response);
         if (selectsFields) {
             body = filterByFields(body, target.query().get("fieldSelector"));
+        }
+        if (selectsLabels) {
+            body = filterByLabels(body, labels);
         }
         body = typedList(body);
         String accept = request.getHeader("Accept");
@@ -437,6 +462,20 @@ final class KubeApiFront extends KubernetesCrudDispatcher {
         String kept = java.util.Arrays.stream(path.substring(q + 1).split("&"))
                 .filter(p -> !p.equals(name) && !p.startsWith(name + "=")).collect(Collectors.joining("&"));
         return path.substring(0, q) + (kept.isEmpty() ? "" : "?" + kept);
+    }
+
+    static JsonNode filterByLabels(JsonNode list, LabelSelector selector) {
+        ObjectNode copy = list.deepCopy();
+        ArrayNode kept = F.arrayNode();
+        for (JsonNode item : list.path("items")) {
+            Map<String, String> labels = new java.util.HashMap<>();
+            item.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            if (selector.matches(labels)) {
+                kept.add(item);
+            }
+        }
+        copy.set("items", kept);
+        return copy;
     }
 
     static JsonNode filterByFields(JsonNode list, String selector) {

@@ -405,6 +405,44 @@ class LocalKubeApiTest {
     }
 
     @Test
+    void setBasedAndNegatedLabelSelectorsSelectInAListAndAreRefusedWhereTheyCannot() throws Exception {
+        var client = api.client();
+        for (String[] p : new String[][] {{"sel-web", "web"}, {"sel-db", "db"}, {"sel-none", null}}) {
+            var meta = new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(p[0]);
+            if (p[1] != null) {
+                meta.addToLabels("tier", p[1]);
+            }
+            client.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                    .withMetadata(meta.build()).build()).create();
+        }
+        try {
+            java.util.function.Function<String, List<String>> names = selector -> client.configMaps().inNamespace("default")
+                    .withLabelSelector(selector).list().getItems().stream().map(c -> c.getMetadata().getName())
+                    .filter(n -> n.startsWith("sel-")).sorted().toList();
+            assertThat(names.apply("tier in (web)")).containsExactly("sel-web");
+            assertThat(names.apply("tier notin (web)")).containsExactly("sel-db", "sel-none");
+            assertThat(names.apply("tier!=db")).containsExactly("sel-none", "sel-web");
+            assertThat(names.apply("tier")).containsExactly("sel-db", "sel-web");
+            assertThat(names.apply("!tier")).containsExactly("sel-none");
+            assertThat(names.apply("tier=web")).containsExactly("sel-web");
+            // kubectl lists with the selector, then deletes what it found by name
+            Run deleted = kubectl("delete", "configmaps", "-l", "tier in (web)");
+            assertThat(deleted.exit()).as(deleted.err()).isZero();
+            assertThat(names.apply("tier")).containsExactly("sel-db");
+            // a collection delete or a watch the mock would run on every object is refused, and deletes nothing
+            assertThatThrownBy(() -> client.configMaps().inNamespace("default").withLabelSelector("tier notin (x)").delete())
+                    .hasMessageContaining("the local API reads only key=value label selectors");
+            assertThat(client.configMaps().inNamespace("default").withName("sel-db").get()).isNotNull();
+            Run bad = kubectl("get", "configmaps", "-l", "tier in web");
+            assertThat(bad.exit()).isNotZero();
+        } finally {
+            for (String n : List.of("sel-web", "sel-db", "sel-none")) {
+                client.configMaps().inNamespace("default").withName(n).delete();
+            }
+        }
+    }
+
+    @Test
     void deletingANamespaceDeletesWhatIsInItAndFinalizersHoldWhatTheyHold() throws Exception {
         var client = api.client();
         client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("doomed")
