@@ -78,8 +78,11 @@ public final class PlacementMapping {
             Long steps = spec.getWorkload() == null ? null : spec.getWorkload().getTotalSteps();
             Double sps = answer.estimate().stepsPerSecond();
             if (steps != null && sps != null && sps > 0) {
-                e.setCompletionTime(now.plusSeconds((long) Math.ceil(steps / sps)).truncatedTo(ChronoUnit.SECONDS)
-                        .toString());
+                double seconds = Math.ceil(steps / sps);
+                // past the year 9999 no RFC 3339 time can say it (Instant would print "+56161-05-18T..."): no estimate
+                if (seconds < LATEST_ESTIMATE.getEpochSecond() - now.getEpochSecond()) {
+                    e.setCompletionTime(now.plusSeconds((long) seconds).truncatedTo(ChronoUnit.SECONDS).toString());
+                }
             }
             p.setEstimate(e);
         }
@@ -172,6 +175,9 @@ public final class PlacementMapping {
     }
 
     /** "16 shards on h800 (10), ascend-910b (6)" for the Placed condition. */
+    /** The latest completion time an RFC 3339 date-time can state. */
+    static final java.time.Instant LATEST_ESTIMATE = java.time.Instant.parse("9999-12-31T23:59:59Z");
+
     public static String describe(PlacementStatus placement) {
         Map<String, Integer> byChip = new TreeMap<>();
         placement.getShards().forEach(s -> byChip.merge(s.getChip(), 1, Integer::sum));

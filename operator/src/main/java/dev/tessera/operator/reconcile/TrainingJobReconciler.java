@@ -336,7 +336,7 @@ public class TrainingJobReconciler implements Reconciler<TrainingJob> {
         status.setPlacement(placement);
         status.setPlacementSignature(signature);
         if (Conditions.set(status.getConditions(), Conditions.PLACED, true, Reasons.PLACED,
-                PlacementMapping.describe(placement), generation, now) && newlyPlaced) {
+                PlacementMapping.describe(placement), generation, now) && !unchanged) {
             events.normal(job, Reasons.PLACED, PlacementMapping.describe(placement));
         }
         // The scheduler answers the same request with the same placement, preemptions included: they were acted

@@ -746,6 +746,10 @@ class TrainingJobOperatorTest {
         // room again: the victim is placed again and runs
         scheduler().evicted.remove(lowUid);
         eventually("low placed again", () -> workers("low").size() == 1);
+        // placed again is told as its first placement was
+        eventually("a second Placed event", () -> client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "Placed".equals(e.getReason()) && "low".equals(e.getInvolvedObject().getName()))
+                .mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum() >= 2);
         String lowWorker = workers("low").get(0).getMetadata().getUid();
         // The preemptor's worker crashes and is gone; its next pass asks for its placement again, and the
         // answer, as the same request answers the same, still names the job it once preempted. That job runs

@@ -71,4 +71,23 @@ class PlacementMappingTest {
         spec.setMinShards(1);
         assertThat(PlacementMapping.mismatch(answer(1, 8), spec)).as("fewer shards, within the gang minimum").isNull();
     }
+
+    @Test
+    void theCompletionEstimateIsAnRfc3339TimeOrNoneAtAll() {
+        var spec = WorkerPodsTest.job().getSpec();
+        java.time.Instant now = java.time.Instant.parse("2026-12-04T10:00:00Z");
+        var base = answer(1, 8);
+        var estimated = new dev.tessera.operator.scheduler.SchedulerDtos.PlacementAnswer(base.jobId(), base.state(), base.shards(),
+                new dev.tessera.operator.scheduler.SchedulerDtos.EstimateDto(2.0, 1.0), List.of(), List.of(), null, null);
+        spec.getWorkload().setTotalSteps(7200L);
+        assertThat(PlacementMapping.toStatus(estimated, spec, now).getEstimate().getCompletionTime()).isEqualTo("2026-12-04T11:00:00Z");
+        // a hundred billion steps at two a second: some 1,600 years, still a date
+        spec.getWorkload().setTotalSteps(100_000_000_000L);
+        assertThat(PlacementMapping.toStatus(estimated, spec, now).getEstimate().getCompletionTime()).startsWith("3611-");
+        // past the year 9999 there is no RFC 3339 time to say it: no estimate of completion, the rest stays
+        spec.getWorkload().setTotalSteps(Long.MAX_VALUE);
+        var far = PlacementMapping.toStatus(estimated, spec, now).getEstimate();
+        assertThat(far.getCompletionTime()).isNull();
+        assertThat(far.getStepsPerSecond()).isEqualTo(2.0);
+    }
 }
