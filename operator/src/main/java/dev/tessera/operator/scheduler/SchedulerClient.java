@@ -149,6 +149,12 @@ public class SchedulerClient {
                 && problem.type().endsWith("/ledger-unsynced")) {
             return new LedgerUnsyncedException(detail);
         }
+        if (r.getStatus() == 401 || r.getStatus() == 403) {
+            // the operator's own credentials, not the job's spec: nothing about the job changes, and the next pass
+            // tries again (a rotated token is read from its file anew)
+            return new SchedulerUnavailableException("the scheduler refused the operator's token (" + r.getStatus() + "): " + detail
+                    + " (the token of TESSERA_TOKEN_FILE, the chart's auth.operator.tokenSecret)");
+        }
         if (r.getStatus() >= 400 && r.getStatus() < 500 && r.getStatus() != 408 && r.getStatus() != 429) {
             return new PlacementRejectedException(r.getStatus(), detail);
         }

@@ -46,6 +46,9 @@ public class FakeScheduler {
     final AtomicInteger refusedSyncs = new AtomicInteger();
     final AtomicInteger placeCalls = new AtomicInteger();
     final Set<String> preemptOnNextPlacement = ConcurrentHashMap.newKeySet();
+    /** While not 0, every request but the catalog's is answered with this status (401, 403), as a scheduler refusing the operator's token. */
+    volatile int refuseTokens;
+    final AtomicInteger refusedCalls = new AtomicInteger();
     /** Jobs that lost their chips to preemption find no room afterwards. */
     final Set<String> evicted = ConcurrentHashMap.newKeySet();
     volatile JsonNode pools = JSON.createArrayNode();
@@ -78,6 +81,13 @@ public class FakeScheduler {
             String path = ex.getRequestURI().getPath().substring("/api/v1".length());
             String method = ex.getRequestMethod();
             JsonNode body = ex.getRequestBody().available() >= 0 ? readBody(ex) : null;
+            int refusing = refuseTokens;
+            // the operator keeps the catalog for a minute: a token refused since then is met first by the placements
+            if (refusing != 0 && !path.equals("/catalog")) {
+                refusedCalls.incrementAndGet();
+                send(ex, refusing, problem(refusing, refusing == 401 ? "the token is not valid" : "the token's roles do not allow this"));
+                return;
+            }
             if (path.equals("/catalog")) {
                 send(ex, 200, JSON.readTree("""
                         [{"id":"h800","vendor":"NVIDIA","name":"H800","resourceName":"nvidia.com/gpu","aliases":["NVIDIA-H800"],"confidence":"HIGH"},

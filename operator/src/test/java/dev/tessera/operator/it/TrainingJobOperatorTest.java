@@ -878,20 +878,6 @@ class TrainingJobOperatorTest {
                         + "spec.containers[0].name: Invalid value: \"Trainer_1\"");
         assertThat(refused.getStatus().getPhase()).isEqualTo(Phase.Pending);
         eventually("its chips given back", () -> !scheduler().placements.containsKey(uid));
-        // passes of the same spec do not book chips again for a worker the API would refuse again
-        int calls = scheduler().placeCalls.get();
-        jobs.withName("refused").edit(j -> {
-            j.getMetadata().setLabels(Map.of("touched", "yes"));
-            return j;
-        });
-        eventually("the label seen", () -> "yes".equals(jobs.withName("refused").get().getMetadata().getLabels().get("touched")));
-        try {
-            Thread.sleep(1500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        assertThat(scheduler().placeCalls.get()).isEqualTo(calls);
-        assertThat(scheduler().placements).doesNotContainKey(uid);
         // a new spec is tried: its worker is made
         jobs.withName("refused").edit(j -> {
             j.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("registry.example/llm:1.1");
@@ -900,6 +886,30 @@ class TrainingJobOperatorTest {
         eventually("placed and its worker made", () -> client.pods().inNamespace(ns).withLabel("tessera.dev/job", "refused")
                 .list().getItems().size() == 1);
         client.resources(TrainingJob.class).inNamespace(ns).withName("refused").delete();
+    }
+
+    @Test
+    void aSchedulerThatRefusesTheOperatorsTokenStopsNoWorkerAndCallsNoSpecInvalid() {
+        create(job("creds", 1, 8, List.of("h800")));
+        eventually("running worker", () -> workers("creds").size() == 1);
+        String worker = workers("creds").get(0).getMetadata().getUid();
+        try {
+            for (int refused : new int[] {401, 403}) {
+                scheduler().refuseTokens = refused;
+                // any pass asks the scheduler again: one for a new priority, which moves nothing
+                int asked = scheduler().refusedCalls.get();
+                editSpec("creds", spec -> spec.setPriority(refused));
+                eventually("the scheduler asked and refusing", () -> scheduler().refusedCalls.get() > asked);
+                assertThat(workers("creds")).extracting(w -> w.getMetadata().getUid()).containsExactly(worker);
+                assertThat(condition("creds", Conditions.PLACED).getReason()).isNotEqualTo("InvalidSpec");
+                assertThat(get("creds").getStatus().getPhase()).isNotEqualTo(Phase.Pending);
+            }
+        } finally {
+            scheduler().refuseTokens = 0;
+        }
+        // the token is good again: the job goes on where it was
+        eventually("placed as before", () -> conditionIs("creds", Conditions.PLACED, "True", Conditions.Reasons.PLACED));
+        assertThat(workers("creds")).extracting(w -> w.getMetadata().getUid()).containsExactly(worker);
     }
 
     static String env(Pod p, String name) {
