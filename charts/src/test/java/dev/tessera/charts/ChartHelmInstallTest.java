@@ -82,6 +82,12 @@ class ChartHelmInstallTest {
                 .set("postgresql.enabled", "true").set("postgresql.persistence.enabled", "false").call();
         assertThat(installed.getStatus()).isEqualTo("deployed");
         assertThat(installed.getRevision()).isEqualTo("1");
+        // the notes say what the default install still lacks (tokens are checked, none is set up), and label the
+        // nodes with a chip model the catalog has
+        assertThat(installed.getOutput()).contains("WARNING: tokens are checked (auth.enabled) but not set up")
+                .contains("auth.publicKeyLocation (or auth.publicKeySecret.name)", "auth.operator.tokenSecret.name",
+                        "auth.scheduler.tokenSecret.name")
+                .contains("tessera.dev/chip=h100");
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("trainingjobs.tessera.dev").get())
                 .as("Helm installs the CRD from the chart's crds/").isNotNull();
         assertThat(client.apps().deployments().inNamespace(NAMESPACE).list().getItems())
@@ -101,8 +107,11 @@ class ChartHelmInstallTest {
                 "sh.helm.release.v1." + RELEASE + ".v1", "superseded", "sh.helm.release.v1." + RELEASE + ".v2", "deployed"));
 
         // a password set in values wins, and its checksum restarts the pods that read it
-        Release chosen = upgrade(u -> u.set("postgresql.password", "chosen-by-the-admin")).call();
+        Release chosen = upgrade(u -> u.set("postgresql.password", "chosen-by-the-admin")
+                .set("auth.publicKeySecret.name", "tessera-jwt").set("auth.operator.tokenSecret.name", "tessera-operator-token")
+                .set("auth.scheduler.tokenSecret.name", "tessera-scheduler-token")).call();
         assertThat(chosen.getRevision()).isEqualTo("3");
+        assertThat(chosen.getOutput()).as("tokens set up: no warning").doesNotContain("WARNING");
         assertThat(databasePassword(client)).isEqualTo("chosen-by-the-admin");
         assertThat(passwordChecksum(client)).isNotEqualTo(checksum);
 
