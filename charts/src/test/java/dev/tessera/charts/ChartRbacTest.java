@@ -49,7 +49,7 @@ class ChartRbacTest {
         grant(expected, "tessera.dev", "trainingjobs/status", "get", "patch", "update");
         grant(expected, "tessera.dev", "trainingjobs/finalizers", "update");
         for (String owned : List.of("pods", "services")) {
-            grant(expected, "", owned, "create", "get", "list", "watch", "delete", "patch", "update");
+            grant(expected, "", owned, "create", "get", "list", "watch", "delete");
         }
         grant(expected, "", "nodes", "get", "list", "watch");
         grant(expected, "", "events", "create", "patch");
