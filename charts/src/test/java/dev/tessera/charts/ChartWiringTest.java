@@ -226,15 +226,14 @@ class ChartWiringTest {
 
     @ParameterizedTest
     @EnumSource(value = ValueSet.class, names = {"DEFAULTS", "EVALUATION_DATABASE", "MONITORED"})
-    void onlyTheOperatorReachesTheSchedulerAndOnlySchedulerAndOperatorReachInventory(ValueSet values) {
+    void onlyTheOperatorReachesTheSchedulerAndOnlyTheSchedulerReachesInventory(ValueSet values) {
         RenderedChart chart = RenderedChart.of(values);
         Map<String, PodTemplateSpec> pods = chart.podTemplates();
         List<NetworkPolicyPeer> metrics = values == ValueSet.MONITORED ? chart.one(NetworkPolicy.class, OPERATOR)
                 .getSpec().getIngress().get(0).getFrom() : List.of();
 
         assertThat(admittedWorkloads(chart.one(NetworkPolicy.class, SCHEDULER), pods)).containsExactly(OPERATOR);
-        assertThat(admittedWorkloads(chart.one(NetworkPolicy.class, INVENTORY), pods))
-                .containsExactlyInAnyOrder(OPERATOR, SCHEDULER);
+        assertThat(admittedWorkloads(chart.one(NetworkPolicy.class, INVENTORY), pods)).containsExactly(SCHEDULER);
         assertThat(admittedWorkloads(chart.one(NetworkPolicy.class, OPERATOR), pods)).isEmpty();
         if (values == ValueSet.EVALUATION_DATABASE) {
             assertThat(admittedWorkloads(chart.one(NetworkPolicy.class, POSTGRESQL), pods)).containsExactly(INVENTORY);
@@ -254,13 +253,17 @@ class ChartWiringTest {
     }
 
     @Test
-    void extraInventoryClientsAreAdmittedOnlyWhereConfigured() {
+    void extraInventoryAndSchedulerClientsAreAdmittedOnlyWhereConfigured() {
         RenderedChart chart = RenderedChart.of(ValueSet.EXTERNAL_DATABASE);
         List<NetworkPolicyPeer> inventoryPeers = chart.one(NetworkPolicy.class, INVENTORY).getSpec().getIngress().get(0).getFrom();
         assertThat(inventoryPeers).filteredOn(p -> p.getNamespaceSelector() != null).singleElement()
                 .satisfies(p -> assertThat(p.getNamespaceSelector().getMatchLabels())
                         .containsEntry("kubernetes.io/metadata.name", "fleet-admin"));
         assertThat(chart.one(NetworkPolicy.class, SCHEDULER).getSpec().getIngress().get(0).getFrom())
+                .filteredOn(p -> p.getNamespaceSelector() != null).singleElement()
+                .satisfies(p -> assertThat(p.getNamespaceSelector().getMatchLabels())
+                        .containsEntry("kubernetes.io/metadata.name", "dashboards"));
+        assertThat(RenderedChart.of(ValueSet.DEFAULTS).one(NetworkPolicy.class, SCHEDULER).getSpec().getIngress().get(0).getFrom())
                 .allSatisfy(p -> assertThat(p.getNamespaceSelector()).isNull());
     }
 
