@@ -57,7 +57,12 @@ public final class Plots {
     public static XYChart allocation(String title, List<SimulationResult> runs, double unitSeconds, String unitName) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("simulated time (" + unitName + ")").yAxisTitle("allocated / all chips").build();
-        double highest = runs.stream().flatMapToDouble(run -> Arrays.stream(run.allocationRatios())).max().orElse(1.0);
+        double highest = 0;
+        for (SimulationResult run : runs) {
+            for (double ratio : run.allocationRatios()) {
+                highest = Math.max(highest, ratio);
+            }
+        }
         double top = roundShareAbove(highest);
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(top).setYAxisDecimalPattern(top >= 0.1 ? "0.0#" : "0.0##%")
                 .setXAxisDecimalPattern("#,##0").setLegendPosition(Styler.LegendPosition.InsideSE);
