@@ -120,13 +120,14 @@ public final class WorkerPods {
         int worldSize = placement.getShards().stream().mapToInt(s -> s.getNodes().size()).sum();
         String master = placement.getShards().isEmpty() ? null
                 : podName(job.getMetadata().getName(), placement.getShards().get(0).getIndex(), 0);
+        String templateHash = templateHash(job); // one digest for every worker of the job
         int rank = 0;
         for (ShardPlacement shard : placement.getShards()) {
             for (int w = 0; w < shard.getNodes().size(); w++) {
                 int chipsOnNode = w < shard.getNodeChips().size() ? shard.getNodeChips().get(w)
                         : shard.getChips() / shard.getNodes().size();
                 Pod pod = worker(job, placement.getShards().size(), shard, w, chipsOnNode, rank++, worldSize, master,
-                        resourceByChip.getOrDefault(shard.getChip(), "nvidia.com/gpu"));
+                        resourceByChip.getOrDefault(shard.getChip(), "nvidia.com/gpu"), templateHash);
                 pods.put(pod.getMetadata().getName(), pod);
             }
         }
@@ -134,7 +135,7 @@ public final class WorkerPods {
     }
 
     static Pod worker(TrainingJob job, int shards, ShardPlacement shard, int worker, int chipsOnNode, int rank,
-            int worldSize, String masterPod, String resourceName) {
+            int worldSize, String masterPod, String resourceName, String templateHash) {
         String jobName = job.getMetadata().getName();
         String ns = job.getMetadata().getNamespace();
         PodTemplateSpec template = job.getSpec().getTemplate() == null ? new PodTemplateSpec()
@@ -152,7 +153,7 @@ public final class WorkerPods {
         labels.put(LABEL_MANAGED_BY, MANAGED_BY);
         Map<String, String> annotations = new HashMap<>(tmeta.getAnnotations() == null ? Map.of() : tmeta.getAnnotations());
         annotations.put(ANNOTATION_NODE, shard.getNodes().get(worker));
-        annotations.put(ANNOTATION_TEMPLATE, templateHash(job));
+        annotations.put(ANNOTATION_TEMPLATE, templateHash);
 
         Map<String, String> selector = new HashMap<>(spec.getNodeSelector() == null ? Map.of() : spec.getNodeSelector());
         selector.put(LABEL_POOL, shard.getPool());
